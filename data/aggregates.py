@@ -1,0 +1,107 @@
+"""Monthly pre-aggregates, so trend pages never scan loan_month at view time.
+
+``portfolio_month`` holds balance and count by month x cooperative x originating officer x class x
+segment; ``class_transition`` the moves between a month and the month before. Both are rebuilt for a
+month (delete + INSERT ... SELECT, inside the caller's transaction) whenever that month's loan data
+changes, and for every month when the segment cutoff changes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlalchemy import and_, case, delete, func, insert, literal, select, union_all
+from sqlalchemy.orm import Session, aliased
+
+from data.models import ClassTransition, Loan, LoanMonth, PortfolioMonth
+from data.settings import get as get_settings
+from domain.classes import CLOSED_LOAN, NEW_LOAN
+from domain.months import previous_month
+from domain.segments import NEW, OLD
+
+
+def segment_expr(cutoff: dt.date):
+    """SQL for domain.segments.segment_of: old before the cutoff, new on or after it."""
+    return case((Loan.issue_date < cutoff, literal(OLD)), else_=literal(NEW))
+
+
+def _portfolio_select(month: dt.date, cutoff: dt.date):
+    segment = segment_expr(cutoff)
+    return (select(LoanMonth.month, LoanMonth.cooperative_id, Loan.officer_id, LoanMonth.loan_class,
+                   segment.label("segment"), func.sum(LoanMonth.outstanding_cents), func.count())
+            .join(Loan, Loan.id == LoanMonth.loan_id)
+            .where(LoanMonth.month == month)
+            .group_by(LoanMonth.month, LoanMonth.cooperative_id, Loan.officer_id, LoanMonth.loan_class, segment))
+
+
+def transition_select(from_month: dt.date, to_month: dt.date, cutoff: dt.date, *, label_month: dt.date | None = None,
+                      cooperative_ids: frozenset[int] | None = None):
+    """Loans by (class in from_month, class in to_month) with the balance that moved.
+
+    The one definition of the migration matrix: loans present in both months carry their from_month
+    balance; loans only in to_month come from 'new' with their to_month balance; loans only in
+    from_month go to 'closed' with their from_month balance.
+    """
+    a, b = aliased(LoanMonth), aliased(LoanMonth)
+    segment = segment_expr(cutoff)
+    month_col = literal(label_month or to_month).label("month")
+
+    def scoped(stmt, table):
+        return stmt if cooperative_ids is None else stmt.where(table.cooperative_id.in_(cooperative_ids))
+
+    stayed = scoped(select(month_col, a.cooperative_id, segment.label("segment"), a.loan_class.label("from_class"),
+                           b.loan_class.label("to_class"), a.outstanding_cents.label("balance"))
+                    .join(b, and_(b.loan_id == a.loan_id, b.month == to_month))
+                    .join(Loan, Loan.id == a.loan_id).where(a.month == from_month), a)
+    closed = scoped(select(month_col, a.cooperative_id, segment, a.loan_class, literal(CLOSED_LOAN),
+                           a.outstanding_cents)
+                    .join(Loan, Loan.id == a.loan_id)
+                    .outerjoin(b, and_(b.loan_id == a.loan_id, b.month == to_month))
+                    .where(a.month == from_month, b.loan_id.is_(None)), a)
+    new = scoped(select(month_col, b.cooperative_id, segment, literal(NEW_LOAN), b.loan_class, b.outstanding_cents)
+                 .join(Loan, Loan.id == b.loan_id)
+                 .outerjoin(a, and_(a.loan_id == b.loan_id, a.month == from_month))
+                 .where(b.month == to_month, a.loan_id.is_(None)), b)
+    moves = union_all(stayed, closed, new).subquery()
+    return select(moves.c.month, moves.c.cooperative_id, moves.c.segment, moves.c.from_class, moves.c.to_class,
+                  func.sum(moves.c.balance).label("balance_cents"), func.count().label("loan_count")).group_by(
+        moves.c.month, moves.c.cooperative_id, moves.c.segment, moves.c.from_class, moves.c.to_class)
+
+
+def rebuild_month(session: Session, month: dt.date, *, cutoff: dt.date | None = None) -> None:
+    """Recompute both summaries for one month from loan_month."""
+    cutoff = cutoff or get_settings(session).segment_cutoff
+    session.execute(delete(PortfolioMonth).where(PortfolioMonth.month == month))
+    session.execute(insert(PortfolioMonth).from_select(
+        ["month", "cooperative_id", "officer_id", "loan_class", "segment", "balance_cents", "loan_count"],
+        _portfolio_select(month, cutoff)))
+    session.execute(delete(ClassTransition).where(ClassTransition.month == month))
+    session.execute(insert(ClassTransition).from_select(
+        ["month", "cooperative_id", "segment", "from_class", "to_class", "balance_cents", "loan_count"],
+        transition_select(previous_month(month), month, cutoff)))
+
+
+def rebuild_months(session: Session, months: Iterable[dt.date]) -> int:
+    """Rebuild a set of months and the month after each (whose transitions depend on it)."""
+    cutoff = get_settings(session).segment_cutoff
+    existing = set(session.scalars(select(LoanMonth.month).distinct()))
+    todo = set()
+    for month in months:
+        todo.add(month)
+        nxt = previous_month(month, -1)
+        if nxt in existing:
+            todo.add(nxt)
+    for month in sorted(todo):
+        rebuild_month(session, month, cutoff=cutoff)
+    return len(todo)
+
+
+def rebuild_all(session: Session) -> int:
+    """Rebuild every month present in loan_month (after a cutoff change or a bulk load)."""
+    months = sorted(session.scalars(select(LoanMonth.month).distinct()))
+    cutoff = get_settings(session).segment_cutoff
+    session.execute(delete(PortfolioMonth))
+    session.execute(delete(ClassTransition))
+    for month in months:
+        rebuild_month(session, month, cutoff=cutoff)
+    return len(months)

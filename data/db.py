@@ -1,0 +1,67 @@
+"""Engine and sessions from DATABASE_URL, and the schema upgrade run on start.
+
+The caller owns the transaction: read and write functions take a Session and never commit.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "npl.db"
+DEFAULT_URL = f"sqlite:///{DEFAULT_SQLITE_PATH}"
+MIGRATIONS = PROJECT_ROOT / "data" / "migrations"
+
+
+def database_url() -> str:
+    """DATABASE_URL from the environment, or the bundled SQLite demo database."""
+    return os.environ.get("DATABASE_URL", DEFAULT_URL)
+
+
+def is_default_demo_database(url: str) -> bool:
+    """Demo mode (sample secrets allowed) applies only to the bundled SQLite file."""
+    return url == DEFAULT_URL
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine with foreign keys enforced on SQLite and pre-ping on servers."""
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - trivial
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision (idempotent)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """One unit of work: commits on success, rolls back on any error."""
+    with session_factory(engine)() as session, session.begin():
+        yield session

@@ -1,0 +1,301 @@
+"""The loan database: SQLAlchemy 2.0 typed models for every entity of DOMAIN.md.
+
+Money columns end in ``_cents`` and hold integer minor units. Monthly facts are keyed by the first day
+of the month. Constraint names follow one convention so Alembic migrations stay portable.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, SmallInteger,
+                        String, Text, UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from data.types import Cents, Code, IntPK, LongText, Month, OptionalCents, ShortText, Timestamp, fk
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Cooperative(Base):
+    __tablename__ = "cooperative"
+    id: Mapped[IntPK]
+    code: Mapped[Code] = mapped_column(unique=True)
+    name: Mapped[ShortText]
+
+
+class Village(Base):
+    __tablename__ = "village"
+    id: Mapped[IntPK]
+    cooperative_id: Mapped[int] = fk("cooperative.id")
+    name: Mapped[ShortText]
+
+
+class Officer(Base):
+    """A loan officer ("credit marketing staff"): originates loans and is answerable for NPLs."""
+
+    __tablename__ = "officer"
+    id: Mapped[IntPK]
+    cooperative_id: Mapped[int] = fk("cooperative.id")
+    employee_no: Mapped[Code] = mapped_column(unique=True)
+    name: Mapped[ShortText]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    hired_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class Borrower(Base):
+    __tablename__ = "borrower"
+    __table_args__ = (CheckConstraint("kind IN ('household', 'enterprise')", name="kind"),)
+    id: Mapped[IntPK]
+    cooperative_id: Mapped[int] = fk("cooperative.id")
+    village_id: Mapped[int | None] = fk("village.id", nullable=True)
+    name: Mapped[ShortText]
+    kind: Mapped[str] = mapped_column(String(20))
+    poor_household: Mapped[bool] = mapped_column(Boolean, default=False)
+    able_but_unwilling: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Loan(Base):
+    __tablename__ = "loan"
+    __table_args__ = (CheckConstraint("principal_cents > 0", name="principal_positive"),
+                      CheckConstraint("maturity_date >= issue_date", name="maturity_after_issue"))
+    id: Mapped[IntPK]
+    contract_no: Mapped[Code] = mapped_column(unique=True)
+    borrower_id: Mapped[int] = fk("borrower.id")
+    officer_id: Mapped[int] = fk("officer.id")  # the originating officer
+    cooperative_id: Mapped[int] = fk("cooperative.id")
+    issue_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    maturity_date: Mapped[dt.date] = mapped_column(Date)
+    principal_cents: Mapped[Cents]
+    rate_bp: Mapped[int] = mapped_column(Integer)  # annual interest rate in basis points
+    purpose: Mapped[str] = mapped_column(String(40))
+    guarantee_type: Mapped[str] = mapped_column(String(20))
+    refinances_loan_id: Mapped[int | None] = fk("loan.id", nullable=True)
+    restructured_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+
+class LoanMonth(Base):
+    """One row per loan per month: the balance, arrears and class reported at month end."""
+
+    __tablename__ = "loan_month"
+    __table_args__ = (
+        CheckConstraint("outstanding_cents >= 0", name="outstanding_not_negative"),
+        CheckConstraint("days_past_due >= 0", name="dpd_not_negative"),
+        CheckConstraint("loan_class IN ('normal', 'special_mention', 'substandard', 'doubtful', 'loss')",
+                        name="loan_class"),
+        Index("ix_loan_month_month_coop_class", "month", "cooperative_id", "loan_class"),
+    )
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), primary_key=True)
+    month: Mapped[Month] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))  # copied from loan for scoping
+    outstanding_cents: Mapped[Cents]
+    overdue_cents: Mapped[Cents]
+    days_past_due: Mapped[int] = mapped_column(Integer, default=0)
+    loan_class: Mapped[str] = mapped_column(String(20))
+
+
+class Assignment(Base):
+    """Responsibility for recovering one NPL: officer, target and deadline."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (CheckConstraint("target_cents > 0", name="target_positive"),
+                      CheckConstraint("deadline > assigned_on", name="deadline_after_assignment"),
+                      Index("ix_assignment_officer_outcome", "officer_id", "outcome"))
+    id: Mapped[IntPK]
+    loan_id: Mapped[int] = fk("loan.id")
+    officer_id: Mapped[int] = fk("officer.id")
+    cooperative_id: Mapped[int] = fk("cooperative.id")
+    assigned_on: Mapped[dt.date] = mapped_column(Date)
+    target_cents: Mapped[Cents]
+    deadline: Mapped[dt.date] = mapped_column(Date, index=True)
+    outcome: Mapped[str] = mapped_column(String(20), default="open")
+    closed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    previous_assignment_id: Mapped[int | None] = fk("assignment.id", nullable=True)
+
+
+class CollectionAction(Base):
+    __tablename__ = "collection_action"
+    __table_args__ = (CheckConstraint("recovered_cents >= 0", name="recovered_not_negative"),
+                      CheckConstraint("cost_cents >= 0", name="cost_not_negative"),
+                      Index("ix_collection_action_coop_date", "cooperative_id", "action_date"))
+    id: Mapped[IntPK]
+    loan_id: Mapped[int] = fk("loan.id")
+    assignment_id: Mapped[int | None] = fk("assignment.id", nullable=True)
+    officer_id: Mapped[int] = fk("officer.id")
+    cooperative_id: Mapped[int] = fk("cooperative.id")
+    method: Mapped[str] = mapped_column(String(20), index=True)
+    action_date: Mapped[dt.date] = mapped_column(Date)
+    recovered_cents: Mapped[Cents]
+    cost_cents: Mapped[Cents]
+    outcome: Mapped[str] = mapped_column(String(20))
+    village_source: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    note: Mapped[LongText]
+
+
+class LegalCase(Base):
+    __tablename__ = "legal_case"
+    id: Mapped[IntPK]
+    loan_id: Mapped[int] = fk("loan.id")
+    cooperative_id: Mapped[int] = fk("cooperative.id")
+    court: Mapped[ShortText]
+    filed_on: Mapped[dt.date] = mapped_column(Date)
+    claim_cents: Mapped[Cents]
+    stage: Mapped[str] = mapped_column(String(20))
+    judgment_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    enforcement_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    costs_cents: Mapped[Cents]
+    recovered_cents: Mapped[Cents]
+
+
+class ForeclosedAsset(Base):
+    __tablename__ = "foreclosed_asset"
+    __table_args__ = (CheckConstraint("book_value_cents >= 0", name="book_value_not_negative"),
+                      CheckConstraint("proceeds_cents IS NULL OR proceeds_cents >= 0", name="proceeds_not_negative"))
+    id: Mapped[IntPK]
+    loan_id: Mapped[int] = fk("loan.id")
+    cooperative_id: Mapped[int] = fk("cooperative.id")
+    asset_type: Mapped[str] = mapped_column(String(20))
+    description: Mapped[LongText]
+    on_balance_sheet: Mapped[bool] = mapped_column(Boolean)
+    acquired_on: Mapped[dt.date] = mapped_column(Date)
+    book_value_cents: Mapped[Cents]
+    appraisal_cents: Mapped[OptionalCents]
+    appraised_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    disposal_method: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    disposed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    proceeds_cents: Mapped[OptionalCents]
+    lease_income_cents: Mapped[Cents]
+
+
+class AppUser(Base):
+    __tablename__ = "app_user"
+    id: Mapped[IntPK]
+    username: Mapped[Code] = mapped_column(unique=True)
+    display_name: Mapped[ShortText]
+    email: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    cooperative_id: Mapped[int | None] = fk("cooperative.id", nullable=True)  # None = the whole union
+    officer_id: Mapped[int | None] = fk("officer.id", nullable=True)  # for the officer role
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    created_at: Mapped[Timestamp]
+
+
+class Review(Base):
+    __tablename__ = "review"
+    __table_args__ = (CheckConstraint("period_end >= period_start", name="period_order"),)
+    id: Mapped[IntPK]
+    officer_id: Mapped[int] = fk("officer.id")
+    cooperative_id: Mapped[int] = fk("cooperative.id")
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    rating: Mapped[str] = mapped_column(String(20))
+    findings: Mapped[LongText]
+    reviewer_id: Mapped[int] = fk("app_user.id")
+    created_at: Mapped[Timestamp]
+    assignments: Mapped[list[Assignment]] = relationship(secondary="review_assignment")
+
+
+class ReviewAssignment(Base):
+    __tablename__ = "review_assignment"
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id"), primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id"), primary_key=True)
+
+
+class Decision(Base):
+    """A sanction or reward about an officer: proposed by one user, decided by another (four eyes)."""
+
+    __tablename__ = "decision"
+    __table_args__ = (CheckConstraint("amount_cents IS NULL OR amount_cents > 0", name="amount_positive"),
+                      CheckConstraint("decided_by_id IS NULL OR decided_by_id <> proposed_by_id", name="four_eyes"))
+    id: Mapped[IntPK]
+    officer_id: Mapped[int] = fk("officer.id")
+    cooperative_id: Mapped[int] = fk("cooperative.id")
+    kind: Mapped[str] = mapped_column(String(30))
+    amount_cents: Mapped[OptionalCents]
+    months: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
+    reason: Mapped[LongText]
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    proposed_by_id: Mapped[int] = fk("app_user.id")
+    proposed_at: Mapped[Timestamp]
+    decided_by_id: Mapped[int | None] = fk("app_user.id", nullable=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    decision_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    revoked_by_id: Mapped[int | None] = fk("app_user.id", nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    revocation_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    assignments: Mapped[list[Assignment]] = relationship(secondary="decision_assignment")
+
+
+class DecisionAssignment(Base):
+    __tablename__ = "decision_assignment"
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id"), primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id"), primary_key=True)
+
+
+class Setting(Base):
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class AuditLog(Base):
+    """Append-only record of every write: who, when, what, before and after (JSON text)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[IntPK]
+    at: Mapped[Timestamp] = mapped_column(index=True)
+    user_id: Mapped[int | None] = fk("app_user.id", nullable=True)
+    username: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(40), default="")
+    before: Mapped[str | None] = mapped_column(Text, nullable=True)
+    after: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pre-aggregates: rebuilt for a month whenever its loan_month rows change (data/aggregates.py).
+# ---------------------------------------------------------------------------------------------
+class PortfolioMonth(Base):
+    """Balance and count by month x cooperative x originating officer x class x segment."""
+
+    __tablename__ = "portfolio_month"
+    month: Mapped[Month] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officer.id"), primary_key=True)
+    loan_class: Mapped[str] = mapped_column(String(20), primary_key=True)
+    segment: Mapped[str] = mapped_column(String(3), primary_key=True)
+    balance_cents: Mapped[Cents]
+    loan_count: Mapped[int] = mapped_column(Integer)
+
+
+class ClassTransition(Base):
+    """Balance and count moving from one class to another between a month and the month before.
+
+    ``from_class`` is 'new' for loans with no row the month before, ``to_class`` is 'closed' for loans
+    with no row this month. Balances are those of the earlier month, except for new loans.
+    """
+
+    __tablename__ = "class_transition"
+    month: Mapped[Month] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), primary_key=True)
+    segment: Mapped[str] = mapped_column(String(3), primary_key=True)
+    from_class: Mapped[str] = mapped_column(String(20), primary_key=True)
+    to_class: Mapped[str] = mapped_column(String(20), primary_key=True)
+    balance_cents: Mapped[Cents]
+    loan_count: Mapped[int] = mapped_column(Integer)

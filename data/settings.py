@@ -1,0 +1,59 @@
+"""Reading and changing the settings table."""
+from __future__ import annotations
+
+import dataclasses
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.audit import record
+from data.models import Setting
+from domain.roles import can
+from domain.scope import Actor
+from domain.settings import SETTING_NAMES, Settings, from_mapping, parse_setting
+
+
+def get(session: Session) -> Settings:
+    """The settings in force: stored values over the defaults."""
+    rows = session.execute(select(Setting.key, Setting.value)).all()
+    return from_mapping({key: value for key, value in rows})
+
+
+def _store(session: Session, name: str, value: object) -> None:
+    text_value = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    row = session.get(Setting, name)
+    if row is None:
+        session.add(Setting(key=name, value=text_value))
+    else:
+        row.value = text_value
+
+
+def seed(session: Session, settings: Settings) -> None:
+    """Write every setting (used by the demo generator and tests; not audited, no user yet)."""
+    for name in SETTING_NAMES:
+        _store(session, name, getattr(settings, name))
+
+
+def update(session: Session, *, actor: Actor, changes: dict[str, str]) -> Settings:
+    """Validate and store changed settings with one audit row; raises ValueError on bad input."""
+    if not can(actor.role, "change_settings"):
+        raise PermissionError("only an admin may change settings")
+    unknown = set(changes) - set(SETTING_NAMES)
+    if unknown:
+        raise ValueError(f"unknown setting: {', '.join(sorted(unknown))}")
+    before = get(session)
+    parsed = {}
+    for name, raw in changes.items():
+        try:
+            parsed[name] = parse_setting(name, str(raw).strip())
+        except ValueError:
+            raise ValueError(f"{name}: cannot read {raw!r}") from None
+    after = dataclasses.replace(before, **parsed)
+    after.validate()
+    changed = {k: v for k, v in parsed.items() if getattr(before, k) != v}
+    for name, value in changed.items():
+        _store(session, name, value)
+    if changed:
+        record(session, actor=actor, action="settings.update", entity="setting", entity_id=",".join(sorted(changed)),
+               before={k: getattr(before, k) for k in changed}, after=changed)
+    return after

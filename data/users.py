@@ -1,0 +1,170 @@
+"""App users: sign-in bookkeeping and the admin's user management, every change audited."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.audit import now, record
+from data.models import AppUser, Cooperative, Officer
+from data.passwords import hash_password, policy_problem
+from domain.roles import OFFICER, ROLES, can
+from domain.scope import Actor, Scope
+
+MAX_FAILED_LOGINS = 5
+LOCK_MINUTES = 15
+USERNAME_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{2,39}$")
+
+
+class ValidationError(ValueError):
+    """Bad input, with the form field it concerns so the page can show it next to the field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def get_by_username(session: Session, *, username: str) -> AppUser | None:
+    return session.scalar(select(AppUser).where(AppUser.username == username))
+
+
+def scope_of(user: AppUser) -> Scope:
+    """A user's reading scope: their cooperative (or the union), and their own officer id for officers."""
+    cooperatives = None if user.cooperative_id is None else frozenset({user.cooperative_id})
+    return Scope(cooperative_ids=cooperatives, officer_id=user.officer_id if user.role == OFFICER else None)
+
+
+def actor_of(user: AppUser) -> Actor:
+    return Actor(user_id=user.id, username=user.username, role=user.role, scope=scope_of(user))
+
+
+def credentials(session: Session, *, at: dt.datetime | None = None) -> dict:
+    """The streamlit-authenticator credentials dict: active users who are not locked out."""
+    at = at or now()
+    users = session.scalars(select(AppUser).where(AppUser.active.is_(True))).all()
+    return {"usernames": {
+        u.username: {"name": u.display_name, "email": u.email or f"{u.username}@invalid", "password": u.password_hash,
+                     "roles": [u.role], "failed_login_attempts": u.failed_logins, "logged_in": False}
+        for u in users if u.locked_until is None or u.locked_until <= at}}
+
+
+def record_login(session: Session, *, username: str) -> None:
+    """A successful sign-in: reset the failure count and audit it."""
+    user = get_by_username(session, username=username)
+    if user is None:
+        return
+    user.failed_logins = 0
+    user.locked_until = None
+    record(session, actor=actor_of(user), action="auth.login", entity="app_user", entity_id=user.id)
+
+
+def record_failed_login(session: Session, *, username: str) -> dt.datetime | None:
+    """A failed sign-in: count it, lock the account after too many, audit it; returns the lock end."""
+    user = get_by_username(session, username=username)
+    record(session, actor=None, username=username[:40] or "?", action="auth.login_failed", entity="app_user",
+           entity_id=user.id if user else "")
+    if user is None:
+        return None
+    user.failed_logins += 1
+    if user.failed_logins >= MAX_FAILED_LOGINS:
+        user.locked_until = now() + dt.timedelta(minutes=LOCK_MINUTES)
+        user.failed_logins = 0
+    return user.locked_until
+
+
+def list_(session: Session, *, actor: Actor) -> pd.DataFrame:
+    """All users for the admin page (never the hashes)."""
+    _require(actor, "manage_users")
+    rows = session.execute(select(AppUser.id, AppUser.username, AppUser.display_name, AppUser.role,
+                                  Cooperative.name, Officer.name, AppUser.active, AppUser.locked_until)
+                           .outerjoin(Cooperative, Cooperative.id == AppUser.cooperative_id)
+                           .outerjoin(Officer, Officer.id == AppUser.officer_id).order_by(AppUser.username)).all()
+    return pd.DataFrame(rows, columns=["id", "username", "display_name", "role", "cooperative", "officer", "active",
+                                       "locked_until"])
+
+
+def _require(actor: Actor, action: str) -> None:
+    if not can(actor.role, action):
+        raise PermissionError(f"role {actor.role} may not {action}")
+
+
+def _check_scope(session: Session, role: str, cooperative_id: int | None, officer_id: int | None) -> None:
+    if role not in ROLES:
+        raise ValidationError("role", "unknown role")
+    if cooperative_id is not None and session.get(Cooperative, cooperative_id) is None:
+        raise ValidationError("cooperative", "unknown cooperative")
+    if role == OFFICER:
+        officer = session.get(Officer, officer_id) if officer_id is not None else None
+        if officer is None:
+            raise ValidationError("officer", "an officer account must be linked to an officer")
+        if cooperative_id is not None and officer.cooperative_id != cooperative_id:
+            raise ValidationError("officer", "the officer belongs to another cooperative")
+    elif officer_id is not None:
+        raise ValidationError("officer", "only officer accounts are linked to an officer")
+
+
+def _snapshot(user: AppUser) -> dict:
+    return {"username": user.username, "display_name": user.display_name, "role": user.role,
+            "cooperative_id": user.cooperative_id, "officer_id": user.officer_id, "active": user.active}
+
+
+def create(session: Session, *, actor: Actor, username: str, display_name: str, password: str, role: str,
+           cooperative_id: int | None, officer_id: int | None = None, email: str = "") -> AppUser:
+    """Create a user after checking name, password policy, role and scope."""
+    _require(actor, "manage_users")
+    username = username.strip()
+    if not USERNAME_PATTERN.match(username):
+        raise ValidationError("username", "3-40 characters: lower-case letters, digits, _ . - ; starting with a letter")
+    if get_by_username(session, username=username) is not None:
+        raise ValidationError("username", "already taken")
+    if not display_name.strip() or len(display_name) > 120:
+        raise ValidationError("display_name", "required, at most 120 characters")
+    problem = policy_problem(password)
+    if problem:
+        raise ValidationError("password", problem)
+    _check_scope(session, role, cooperative_id, officer_id)
+    user = AppUser(username=username, display_name=display_name.strip(), email=email.strip()[:200],
+                   password_hash=hash_password(password), role=role, cooperative_id=cooperative_id,
+                   officer_id=officer_id, active=True, failed_logins=0, created_at=now())
+    session.add(user)
+    session.flush()
+    record(session, actor=actor, action="user.create", entity="app_user", entity_id=user.id, after=_snapshot(user))
+    return user
+
+
+def update(session: Session, *, actor: Actor, user_id: int, role: str, cooperative_id: int | None,
+           officer_id: int | None, active: bool) -> AppUser:
+    """Change a user's role, scope or active flag; an admin cannot deactivate or demote themself."""
+    _require(actor, "manage_users")
+    user = session.get(AppUser, user_id)
+    if user is None:
+        raise ValidationError("user", "unknown user")
+    if user.id == actor.user_id and (not active or role != user.role):
+        raise ValidationError("user", "you cannot deactivate or change the role of your own account")
+    _check_scope(session, role, cooperative_id, officer_id)
+    before = _snapshot(user)
+    user.role, user.cooperative_id, user.officer_id, user.active = role, cooperative_id, officer_id, active
+    after = _snapshot(user)
+    if before != after:
+        record(session, actor=actor, action="user.update", entity="app_user", entity_id=user.id, before=before,
+               after=after)
+    return user
+
+
+def reset_password(session: Session, *, actor: Actor, user_id: int, password: str) -> None:
+    """Set a new password (policy checked) and unlock the account; the hash never enters the audit row."""
+    _require(actor, "manage_users")
+    user = session.get(AppUser, user_id)
+    if user is None:
+        raise ValidationError("user", "unknown user")
+    problem = policy_problem(password)
+    if problem:
+        raise ValidationError("password", problem)
+    user.password_hash = hash_password(password)
+    user.failed_logins, user.locked_until = 0, None
+    record(session, actor=actor, action="user.reset_password", entity="app_user", entity_id=user.id,
+           after={"password": "changed"})

@@ -1,0 +1,67 @@
+"""Management settings the figures depend on, with their defaults and validation."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+
+from domain.classes import Thresholds
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Values an admin can change; every figure that depends on one reads it from here."""
+
+    segment_cutoff: dt.date = dt.date(2025, 1, 1)
+    currency: str = "CNY"
+    currency_symbol: str = "¥"
+    substandard_days: int = 90
+    doubtful_days: int = 270
+    loss_days: int = 360
+    real_estate_disposal_years: int = 2
+    movable_disposal_years: int = 1
+    npl_reduction_target_pct: float = 0.0  # planned fall of the NPL balance per year, in percent; 0 = none
+    evergreen_window_days: int = 30
+    max_upload_mb: int = 50
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return Thresholds(self.substandard_days, self.doubtful_days, self.loss_days)
+
+    def validate(self) -> None:
+        """Raises ValueError with a message naming the bad setting."""
+        self.thresholds  # noqa: B018 - validates the ordering of the day thresholds
+        if not self.currency.strip() or len(self.currency) > 8:
+            raise ValueError("currency: give a short code such as CNY")
+        if not 1 <= self.movable_disposal_years <= self.real_estate_disposal_years <= 10:
+            raise ValueError("disposal limits: 1 <= movable <= real estate <= 10 years")
+        if not 0 <= self.npl_reduction_target_pct <= 100:
+            raise ValueError("npl_reduction_target_pct: between 0 and 100")
+        if not 1 <= self.evergreen_window_days <= 365:
+            raise ValueError("evergreen_window_days: between 1 and 365")
+        if not 1 <= self.max_upload_mb <= 500:
+            raise ValueError("max_upload_mb: between 1 and 500")
+
+
+SETTING_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Settings) if f.name != "extra")
+
+
+def parse_setting(name: str, raw: str) -> object:
+    """Turn a stored text value into the field's type; raises ValueError on nonsense."""
+    default = getattr(Settings(), name)
+    if isinstance(default, dt.date):
+        return dt.date.fromisoformat(raw)
+    if isinstance(default, bool):
+        return raw.lower() in ("1", "true", "yes")
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw
+
+
+def from_mapping(values: dict[str, str]) -> Settings:
+    """Build Settings from stored text values; unknown keys are kept aside, not trusted."""
+    known = {k: parse_setting(k, v) for k, v in values.items() if k in SETTING_NAMES}
+    extra = {k: v for k, v in values.items() if k not in SETTING_NAMES}
+    return Settings(**known, extra=extra)
