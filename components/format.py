@@ -1,0 +1,36 @@
+"""Display formats: money in the configured currency, shares, months and dates (ISO, unambiguous)."""
+from __future__ import annotations
+
+import datetime as dt
+
+
+def money(cents: int | float | None, symbol: str, *, compact: bool = False) -> str:
+    """'¥1,234,567' from minor units; compact gives '¥1.23 M' for KPI cards."""
+    if cents is None:
+        return "—"
+    amount = cents / 100
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    if compact and amount >= 1_000_000:
+        return f"{sign}{symbol}{amount / 1_000_000:,.2f} M"
+    if compact and amount >= 10_000:
+        return f"{sign}{symbol}{amount / 1_000:,.1f} k"
+    return f"{sign}{symbol}{amount:,.0f}"
+
+
+def share(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value * 100:.{digits}f} %"
+
+
+def month(value: dt.date) -> str:
+    """'2026-10': year first, never ambiguous between day-first and month-first readers."""
+    return value.strftime("%Y-%m")
+
+
+def date(value: dt.date | None) -> str:
+    return "—" if value is None else value.isoformat()
+
+
+def money_hover(symbol: str) -> str:
+    """Plotly hover/tick format for values already converted to currency units."""
+    return f"{symbol}%{{y:,.0f}}"

@@ -1,0 +1,42 @@
+"""The shared page frame: the guard every page calls first, the page header and the language switch."""
+from __future__ import annotations
+
+import streamlit as st
+
+from components.auth import Viewer, current_viewer
+from components.i18n import LANGUAGES, label, t
+from domain.roles import PAGE_ROLES
+
+
+def language_switch() -> None:
+    """Sidebar language selector; the choice is kept in the session and in the URL (?lang=es)."""
+    if "lang" not in st.session_state:
+        wanted = st.query_params.get("lang", "en")
+        st.session_state["lang"] = wanted if wanted in LANGUAGES else "en"
+    st.sidebar.selectbox(t("frame.language"), list(LANGUAGES), format_func=LANGUAGES.__getitem__, key="lang")
+    if st.session_state["lang"] != "en":
+        st.query_params["lang"] = st.session_state["lang"]
+    elif "lang" in st.query_params:
+        del st.query_params["lang"]
+
+
+def require(page_key: str) -> Viewer:
+    """Stop the page unless a signed-in user whose role may open it is looking.
+
+    Pages call this themselves (defence in depth): the navigation already hides forbidden pages, but a
+    page module must never render data for a visitor it has not checked.
+    """
+    viewer = current_viewer()
+    if viewer is None:
+        st.info(t("login.prompt"))
+        st.stop()
+    if viewer.role not in PAGE_ROLES.get(page_key, frozenset()):
+        st.error(t("frame.forbidden"))
+        st.stop()
+    return viewer
+
+
+def header(page_key: str, viewer: Viewer, scope_name: str | None = None) -> None:
+    st.title(t(f"nav.{page_key}"))
+    st.caption(t("frame.signed_in_as", name=viewer.display_name, role=label("role", viewer.role),
+                 scope=scope_name or t("frame.union")))

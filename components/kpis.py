@@ -1,0 +1,22 @@
+"""The KPI row every page opens with."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+
+@dataclass(frozen=True)
+class Kpi:
+    label: str
+    value: str
+    delta: str | None = None
+    #: "inverse" when a fall is good news (NPL balance), "normal" when a rise is
+    delta_color: str = "inverse"
+    help: str | None = None
+
+
+def show(kpis: list[Kpi]) -> None:
+    for column, kpi in zip(st.columns(len(kpis)), kpis):
+        column.metric(kpi.label, kpi.value, delta=kpi.delta, delta_color=kpi.delta_color, help=kpi.help,
+                      border=True)

@@ -1,0 +1,1 @@
+"""Translation catalogs, one module per area of the app, each with EN and ES dicts of the same keys."""

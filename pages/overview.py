@@ -1,0 +1,84 @@
+"""The director's overview: is the absolute NPL balance falling, where, and how loans migrate."""
+import streamlit as st
+
+from components import charts, context, filters, frame, kpis, store, tables
+from components.format import money, month, share
+from components.i18n import label, t
+from components.overview import cooperative_selection, kpi_row, migration_months
+from data import portfolio
+from domain import figures
+from domain.classes import CLASSES, CLOSED_LOAN, NEW_LOAN, NPL_CLASSES
+
+viewer = frame.require("overview")
+ctx = context.load(viewer)
+chosen = filters.show(viewer, months=ctx.months, cooperatives=ctx.cooperatives, key="overview")
+frame.header("overview", viewer, chosen.cooperative_name)
+symbol = ctx.symbol
+
+balances = store.read(portfolio.balances_by_month, scope=chosen.scope, first=ctx.months[0], last=chosen.last)
+kpis.show(kpi_row(balances, chosen, ctx))
+
+class_names = {c: label("class", c) for c in (*CLASSES, NEW_LOAN, CLOSED_LOAN)}
+in_period = balances[balances.month >= chosen.first]
+segment_rows = in_period if chosen.segment is None else in_period[in_period.segment == chosen.segment]
+npl_tab, segment_tab, all_tab = st.tabs([t("overview.tab.npl"), t("overview.tab.segment"), t("overview.tab.all")])
+with npl_tab:
+    npl_pivot = figures.class_pivot(segment_rows, classes=NPL_CLASSES)
+    target = None
+    if ctx.settings.npl_reduction_target_pct > 0 and not npl_pivot.empty:
+        target = figures.target_path(npl_pivot.index[0], int(npl_pivot.iloc[0].sum()), list(npl_pivot.index),
+                                     ctx.settings.npl_reduction_target_pct)
+    st.plotly_chart(charts.stacked_balances(
+        npl_pivot, names=class_names, colors=charts.class_colors(), symbol=symbol, title=t("overview.chart.npl"),
+        total_name=t("overview.total_npl"), target=target,
+        target_name=t("overview.target", pct=ctx.settings.npl_reduction_target_pct)), key="chart.npl")
+with segment_tab:
+    st.plotly_chart(charts.stacked_balances(
+        figures.npl_by_segment(in_period), names={s: label("segment", s) for s in ("old", "new")},
+        colors=charts.segment_colors(), symbol=symbol, title=t("overview.chart.segment"),
+        total_name=t("overview.total_npl")), key="chart.segment")
+with all_tab:
+    st.plotly_chart(charts.stacked_balances(
+        figures.class_pivot(segment_rows), names=class_names, colors=charts.class_colors(), symbol=symbol,
+        title=t("overview.chart.all")), key="chart.all")
+
+if chosen.cooperative_id is None and len(ctx.cooperatives) > 1:
+    st.subheader(t("overview.by_cooperative"))
+    by_coop = store.read(portfolio.npl_by_cooperative, scope=chosen.scope, months=[chosen.first, chosen.last],
+                         segment=chosen.segment)
+    cooperative_selection(by_coop, chosen, symbol)
+
+st.subheader(t("overview.migration"))
+from_month, to_month = migration_months(ctx.months, chosen)
+if from_month < to_month:
+    moves = store.read(portfolio.migration, scope=chosen.scope, from_month=from_month, to_month=to_month,
+                       segment=chosen.segment)
+    left, right = st.columns(2)
+    left.metric(t("overview.cured"), share(figures.cure_share(moves)), help=t("overview.cured_help"), border=True)
+    right.metric(t("overview.downgraded"), share(figures.normal_downgrade_share(moves)),
+                 help=t("overview.downgraded_help"), border=True)
+    balance_tab, count_tab = st.tabs([t("common.balance"), t("common.count")])
+    for tab, value, money_symbol in ((balance_tab, "balance_cents", symbol), (count_tab, "loan_count", None)):
+        matrix = figures.migration_matrix(moves, value)
+        tab.plotly_chart(charts.heatmap(matrix, row_names=class_names, col_names=class_names,
+                                        title=t("overview.migration_title", first=month(from_month),
+                                                second=month(to_month)),
+                                        x_title=month(to_month), y_title=month(from_month), symbol=money_symbol),
+                         key=f"chart.migration.{value}")
+        table = matrix.rename(index=class_names, columns=class_names)
+        tab.dataframe(table / 100 if money_symbol else table, column_config={
+            c: st.column_config.NumberColumn(format=f"{symbol}%,.0f" if money_symbol else "%,d")
+            for c in table.columns})
+
+st.subheader(t("overview.largest", month=month(chosen.last)))
+largest = store.read(portfolio.largest_npls, scope=chosen.scope, month=chosen.last, segment=chosen.segment, limit=None)
+for column, vocabulary in (("loan_class", "class"), ("segment", "segment")):
+    largest[column] = largest[column].map(lambda v, voc=vocabulary: label(voc, v))
+labels = {"contract_no": t("common.contract"), "borrower": t("common.borrower"), "cooperative": t("common.cooperative"),
+          "responsible_officer": t("overview.responsible"), "loan_class": t("common.class"),
+          "balance_cents": t("common.balance"), "days_past_due": t("common.days_past_due"),
+          "segment": t("common.segment"), "issue_date": t("common.issue_date")}
+tables.show(largest.drop(columns=["loan_id"]).head(100), labels=labels, money=["balance_cents"], symbol=symbol,
+            key="overview.largest", filename=f"largest-npls-{month(chosen.last)}", total_rows=len(largest),
+            full=largest.drop(columns=["loan_id"]))
+st.caption(t("overview.definitions", symbol=symbol, total=money(figures.npl_balance(balances, chosen.last), symbol)))
