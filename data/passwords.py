@@ -18,11 +18,14 @@ def verify_password(password: str, password_hash: str) -> bool:
 
 
 def policy_problem(password: str) -> str | None:
-    """Why a new password is refused, or None: at least 10 characters with a letter and a digit."""
+    """Why a new password is refused ('too_short', 'too_long', 'letters_and_digits') or None.
+
+    At least 10 characters with a letter and a digit; at most 72 bytes, bcrypt's limit.
+    """
     if len(password) < MIN_LENGTH:
-        return f"at least {MIN_LENGTH} characters"
+        return "too_short"
     if len(password.encode("utf-8")) > 72:
-        return "at most 72 bytes"
+        return "too_long"
     if not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
-        return "letters and digits"
+        return "letters_and_digits"
     return None

@@ -9,23 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.audit import now, record
+from data.errors import ValidationError, require_role
 from data.models import AppUser, Cooperative, Officer
 from data.passwords import hash_password, policy_problem
-from domain.roles import OFFICER, ROLES, can
+from domain.roles import OFFICER, ROLES
 from domain.scope import Actor, Scope
 
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
 USERNAME_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{2,39}$")
-
-
-class ValidationError(ValueError):
-    """Bad input, with the form field it concerns so the page can show it next to the field."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 def get_by_username(session: Session, *, username: str) -> AppUser | None:
@@ -78,7 +70,7 @@ def record_failed_login(session: Session, *, username: str) -> dt.datetime | Non
 
 def list_(session: Session, *, actor: Actor) -> pd.DataFrame:
     """All users for the admin page (never the hashes)."""
-    _require(actor, "manage_users")
+    require_role(actor, "manage_users")
     rows = session.execute(select(AppUser.id, AppUser.username, AppUser.display_name, AppUser.role,
                                   Cooperative.name, Officer.name, AppUser.active, AppUser.locked_until)
                            .outerjoin(Cooperative, Cooperative.id == AppUser.cooperative_id)
@@ -87,24 +79,19 @@ def list_(session: Session, *, actor: Actor) -> pd.DataFrame:
                                        "locked_until"])
 
 
-def _require(actor: Actor, action: str) -> None:
-    if not can(actor.role, action):
-        raise PermissionError(f"role {actor.role} may not {action}")
-
-
 def _check_scope(session: Session, role: str, cooperative_id: int | None, officer_id: int | None) -> None:
     if role not in ROLES:
-        raise ValidationError("role", "unknown role")
+        raise ValidationError("role", "error.unknown_role")
     if cooperative_id is not None and session.get(Cooperative, cooperative_id) is None:
-        raise ValidationError("cooperative", "unknown cooperative")
+        raise ValidationError("cooperative", "error.unknown_cooperative")
     if role == OFFICER:
         officer = session.get(Officer, officer_id) if officer_id is not None else None
         if officer is None:
-            raise ValidationError("officer", "an officer account must be linked to an officer")
+            raise ValidationError("officer", "error.officer_link_required")
         if cooperative_id is not None and officer.cooperative_id != cooperative_id:
-            raise ValidationError("officer", "the officer belongs to another cooperative")
+            raise ValidationError("officer", "error.officer_other_cooperative")
     elif officer_id is not None:
-        raise ValidationError("officer", "only officer accounts are linked to an officer")
+        raise ValidationError("officer", "error.officer_link_forbidden")
 
 
 def _snapshot(user: AppUser) -> dict:
@@ -115,17 +102,17 @@ def _snapshot(user: AppUser) -> dict:
 def create(session: Session, *, actor: Actor, username: str, display_name: str, password: str, role: str,
            cooperative_id: int | None, officer_id: int | None = None, email: str = "") -> AppUser:
     """Create a user after checking name, password policy, role and scope."""
-    _require(actor, "manage_users")
+    require_role(actor, "manage_users")
     username = username.strip()
     if not USERNAME_PATTERN.match(username):
-        raise ValidationError("username", "3-40 characters: lower-case letters, digits, _ . - ; starting with a letter")
+        raise ValidationError("username", "error.username_format")
     if get_by_username(session, username=username) is not None:
-        raise ValidationError("username", "already taken")
+        raise ValidationError("username", "error.username_taken")
     if not display_name.strip() or len(display_name) > 120:
-        raise ValidationError("display_name", "required, at most 120 characters")
+        raise ValidationError("display_name", "error.display_name")
     problem = policy_problem(password)
     if problem:
-        raise ValidationError("password", problem)
+        raise ValidationError("password", f"error.password_{problem}")
     _check_scope(session, role, cooperative_id, officer_id)
     user = AppUser(username=username, display_name=display_name.strip(), email=email.strip()[:200],
                    password_hash=hash_password(password), role=role, cooperative_id=cooperative_id,
@@ -139,12 +126,12 @@ def create(session: Session, *, actor: Actor, username: str, display_name: str, 
 def update(session: Session, *, actor: Actor, user_id: int, role: str, cooperative_id: int | None,
            officer_id: int | None, active: bool) -> AppUser:
     """Change a user's role, scope or active flag; an admin cannot deactivate or demote themself."""
-    _require(actor, "manage_users")
+    require_role(actor, "manage_users")
     user = session.get(AppUser, user_id)
     if user is None:
-        raise ValidationError("user", "unknown user")
+        raise ValidationError("user", "error.unknown_user")
     if user.id == actor.user_id and (not active or role != user.role):
-        raise ValidationError("user", "you cannot deactivate or change the role of your own account")
+        raise ValidationError("user", "error.own_account")
     _check_scope(session, role, cooperative_id, officer_id)
     before = _snapshot(user)
     user.role, user.cooperative_id, user.officer_id, user.active = role, cooperative_id, officer_id, active
@@ -157,13 +144,13 @@ def update(session: Session, *, actor: Actor, user_id: int, role: str, cooperati
 
 def reset_password(session: Session, *, actor: Actor, user_id: int, password: str) -> None:
     """Set a new password (policy checked) and unlock the account; the hash never enters the audit row."""
-    _require(actor, "manage_users")
+    require_role(actor, "manage_users")
     user = session.get(AppUser, user_id)
     if user is None:
-        raise ValidationError("user", "unknown user")
+        raise ValidationError("user", "error.unknown_user")
     problem = policy_problem(password)
     if problem:
-        raise ValidationError("password", problem)
+        raise ValidationError("password", f"error.password_{problem}")
     user.password_hash = hash_password(password)
     user.failed_logins, user.locked_until = 0, None
     record(session, actor=actor, action="user.reset_password", entity="app_user", entity_id=user.id,

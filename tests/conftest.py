@@ -51,3 +51,21 @@ def engine(request, tmp_path, sqlite_template) -> Engine:
         with engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         yield engine
+
+
+@pytest.fixture(scope="session")
+def demo_db_url(tmp_path_factory) -> str:
+    """A small generated demo database (SQLite) shared by the page tests; the app is pointed at it."""
+    import datetime as dt
+
+    from data.demo import generate
+    from tests.apptest_support import point_app_at
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    generate(engine, loans=1500, months=24, seed=11, end_month=dt.date(2026, 10, 1), cooperatives=4, officers=24)
+    engine.dispose()
+    point_app_at(url)
+    return url

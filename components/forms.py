@@ -1,0 +1,34 @@
+"""Shared form behaviour: run a command, show its validation error in words, confirm success."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from components import store
+from components.i18n import t
+from data.errors import ValidationError
+
+T = TypeVar("T")
+
+
+def error_text(error: ValidationError) -> str:
+    return t(error.key, **error.params)
+
+
+def submit(command: Callable[..., T], *, success: str | None = None, **arguments: Any) -> T | None:
+    """Run a write command; on bad input show the reason and that nothing was written, return None.
+
+    Forms are built with clear_on_submit=False, so what the user typed stays in the fields.
+    """
+    try:
+        result = store.write(command, **arguments)
+    except ValidationError as error:
+        st.error(f"{t('common.error', message=error_text(error))} {t('common.nothing_written')}")
+        return None
+    except PermissionError:
+        st.error(f"{t('frame.forbidden')} {t('common.nothing_written')}")
+        return None
+    st.success(success or t("common.saved"))
+    return result

@@ -1,0 +1,54 @@
+"""Running pages with Streamlit's AppTest against a small generated demo database.
+
+The database is generated once per test session (SQLite file) and the app is pointed at it through
+DATABASE_URL; caches are cleared before each run so no result leaks between users.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_COOKIE_KEY = "test-cookie-key-0123456789-abcdefghijklmnop"
+DEMO_PASSWORDS = {name: f"{name}-demo" for name in
+                  ("director", "supervisor", "supervisor_c1", "officer", "auditor", "admin")}
+
+
+def point_app_at(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["NPL_COOKIE_KEY"] = TEST_COOKIE_KEY
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def page(name: str, *, username: str | None, lang: str = "en", query: dict[str, str] | None = None,
+         timeout: float = 60) -> AppTest:
+    """Run pages/<name>.py as ``username`` (None = anonymous) and return the finished AppTest."""
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=timeout)
+    if username:
+        at.session_state["authentication_status"] = True
+        at.session_state["username"] = username
+    at.session_state["lang"] = lang
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def app(*, timeout: float = 60) -> AppTest:
+    st.cache_data.clear()
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+
+
+def texts(at: AppTest) -> str:
+    """Every text a user would read on the page, joined, for 'is this shown' assertions."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success",
+                 "metric"):
+        for element in getattr(at, kind):
+            parts.append(str(getattr(element, "value", "")))
+            parts.append(str(getattr(element, "label", "")))
+    return "\n".join(parts)
