@@ -13,11 +13,15 @@ from collections.abc import Iterable
 from sqlalchemy import and_, case, delete, func, insert, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
 
-from data.models import ClassTransition, Loan, LoanMonth, PortfolioMonth
-from data.settings import get as get_settings
+from data.models import ClassTransition, Loan, LoanMonth, PortfolioMonth, Setting
 from domain.classes import CLOSED_LOAN, NEW_LOAN
 from domain.months import previous_month
 from domain.segments import NEW, OLD
+from domain.settings import Settings, from_mapping
+
+
+def _settings(session: Session) -> Settings:
+    return from_mapping({key: value for key, value in session.execute(select(Setting.key, Setting.value))})
 
 
 def segment_expr(cutoff: dt.date):
@@ -70,7 +74,7 @@ def transition_select(from_month: dt.date, to_month: dt.date, cutoff: dt.date, *
 
 def rebuild_month(session: Session, month: dt.date, *, cutoff: dt.date | None = None) -> None:
     """Recompute both summaries for one month from loan_month."""
-    cutoff = cutoff or get_settings(session).segment_cutoff
+    cutoff = cutoff or _settings(session).segment_cutoff
     session.execute(delete(PortfolioMonth).where(PortfolioMonth.month == month))
     session.execute(insert(PortfolioMonth).from_select(
         ["month", "cooperative_id", "officer_id", "loan_class", "segment", "balance_cents", "loan_count"],
@@ -83,7 +87,7 @@ def rebuild_month(session: Session, month: dt.date, *, cutoff: dt.date | None = 
 
 def rebuild_months(session: Session, months: Iterable[dt.date]) -> int:
     """Rebuild a set of months and the month after each (whose transitions depend on it)."""
-    cutoff = get_settings(session).segment_cutoff
+    cutoff = _settings(session).segment_cutoff
     existing = set(session.scalars(select(LoanMonth.month).distinct()))
     todo = set()
     for month in months:
@@ -99,7 +103,7 @@ def rebuild_months(session: Session, months: Iterable[dt.date]) -> int:
 def rebuild_all(session: Session) -> int:
     """Rebuild every month present in loan_month (after a cutoff change or a bulk load)."""
     months = sorted(session.scalars(select(LoanMonth.month).distinct()))
-    cutoff = get_settings(session).segment_cutoff
+    cutoff = _settings(session).segment_cutoff
     session.execute(delete(PortfolioMonth))
     session.execute(delete(ClassTransition))
     for month in months:

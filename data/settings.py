@@ -6,9 +6,10 @@ import dataclasses
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data import aggregates
 from data.audit import record
+from data.errors import ValidationError, require_role
 from data.models import Setting
-from domain.roles import can
 from domain.scope import Actor
 from domain.settings import SETTING_NAMES, Settings, from_mapping, parse_setting
 
@@ -36,23 +37,28 @@ def seed(session: Session, settings: Settings) -> None:
 
 def update(session: Session, *, actor: Actor, changes: dict[str, str]) -> Settings:
     """Validate and store changed settings with one audit row; raises ValueError on bad input."""
-    if not can(actor.role, "change_settings"):
-        raise PermissionError("only an admin may change settings")
+    require_role(actor, "change_settings")
     unknown = set(changes) - set(SETTING_NAMES)
     if unknown:
-        raise ValueError(f"unknown setting: {', '.join(sorted(unknown))}")
+        raise ValidationError(sorted(unknown)[0], "error.setting_unknown", name=sorted(unknown)[0])
     before = get(session)
     parsed = {}
     for name, raw in changes.items():
         try:
             parsed[name] = parse_setting(name, str(raw).strip())
         except ValueError:
-            raise ValueError(f"{name}: cannot read {raw!r}") from None
+            raise ValidationError(name, "error.setting_unreadable", name=name) from None
     after = dataclasses.replace(before, **parsed)
-    after.validate()
+    try:
+        after.validate()
+    except ValueError as problem:
+        field = str(problem).split(":")[0]
+        raise ValidationError(field, f"error.setting.{field}") from None
     changed = {k: v for k, v in parsed.items() if getattr(before, k) != v}
     for name, value in changed.items():
         _store(session, name, value)
+    if "segment_cutoff" in changed:
+        aggregates.rebuild_all(session)  # every month's old/new split depends on the cutoff
     if changed:
         record(session, actor=actor, action="settings.update", entity="setting", entity_id=",".join(sorted(changed)),
                before={k: getattr(before, k) for k in changed}, after=changed)

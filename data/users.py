@@ -155,3 +155,11 @@ def reset_password(session: Session, *, actor: Actor, user_id: int, password: st
     user.failed_logins, user.locked_until = 0, None
     record(session, actor=actor, action="user.reset_password", entity="app_user", entity_id=user.id,
            after={"password": "changed"})
+
+
+def list_officer_choices(session: Session, *, actor: Actor) -> pd.DataFrame:
+    """Officers an officer account may be linked to: id, name, cooperative_id (admin only)."""
+    require_role(actor, "manage_users")
+    rows = session.execute(select(Officer.id, Officer.name, Officer.employee_no, Officer.cooperative_id)
+                           .where(Officer.active.is_(True)).order_by(Officer.name)).all()
+    return pd.DataFrame(rows, columns=["id", "name", "employee_no", "cooperative_id"])

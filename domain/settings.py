@@ -30,11 +30,14 @@ class Settings:
 
     def validate(self) -> None:
         """Raises ValueError with a message naming the bad setting."""
-        self.thresholds  # noqa: B018 - validates the ordering of the day thresholds
+        if not 0 < self.substandard_days < self.doubtful_days < self.loss_days:
+            raise ValueError("substandard_days: 0 < substandard < doubtful < loss")
         if not self.currency.strip() or len(self.currency) > 8:
             raise ValueError("currency: give a short code such as CNY")
+        if not 1 <= len(self.currency_symbol.strip()) <= 4:
+            raise ValueError("currency_symbol: 1 to 4 characters")
         if not 1 <= self.movable_disposal_years <= self.real_estate_disposal_years <= 10:
-            raise ValueError("disposal limits: 1 <= movable <= real estate <= 10 years")
+            raise ValueError("movable_disposal_years: 1 <= movable <= real estate <= 10 years")
         if not 0 <= self.npl_reduction_target_pct <= 100:
             raise ValueError("npl_reduction_target_pct: between 0 and 100")
         if not 1 <= self.evergreen_window_days <= 365:

@@ -1,0 +1,28 @@
+"""Administration: user accounts and the settings every figure depends on. Every change is audited."""
+import streamlit as st
+
+from components import frame, store
+from components.admin_forms import create_user_form, edit_user_form, reset_password_form, settings_form
+from components.i18n import label, t
+from data import portfolio, settings, users
+
+viewer = frame.require("admin")
+frame.header("admin", viewer)
+cooperatives = store.read(portfolio.list_cooperatives, scope=viewer.scope)
+
+users_tab, settings_tab = st.tabs([t("admin.tab.users"), t("admin.tab.settings")])
+with users_tab:
+    accounts = store.read(users.list_, actor=viewer.actor)
+    officers = store.read(users.list_officer_choices, actor=viewer.actor)
+    shown = accounts.assign(role=accounts.role.map(lambda r: label("role", r)),
+                            cooperative=accounts.cooperative.fillna(t("frame.union")))
+    st.dataframe(shown.drop(columns=["id"]).rename(columns=lambda c: t(f"admin.col.{c}")), hide_index=True,
+                 width="stretch")
+    create_col, edit_col = st.columns(2)
+    with create_col:
+        create_user_form(viewer, cooperatives, officers)
+    with edit_col:
+        edit_user_form(viewer, accounts, cooperatives, officers)
+        reset_password_form(viewer, accounts)
+with settings_tab:
+    settings_form(viewer, store.read(settings.get))
