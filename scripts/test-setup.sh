@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs what the tests need on a fresh Debian machine: the Python test requirements and Debian's
+# Chromium for the browser tests (Playwright drives it through executable_path; it downloads no browser).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
