@@ -21,7 +21,11 @@ from domain.segments import NEW, OLD
 def _delta(now_cents: int, then_cents: int | None, symbol: str) -> str | None:
     if then_cents is None:
         return None
-    return ("+" if now_cents >= then_cents else "") + money(now_cents - then_cents, symbol, compact=True)
+    return _signed(now_cents - then_cents, symbol)
+
+
+def _signed(cents: int, symbol: str) -> str:
+    return ("+" if cents > 0 else "") + money(cents, symbol, compact=True)
 
 
 def kpi_row(balances: pd.DataFrame, chosen: Filters, ctx: PageContext) -> list[Kpi]:
@@ -48,9 +52,9 @@ def kpi_row(balances: pd.DataFrame, chosen: Filters, ctx: PageContext) -> list[K
     return [
         Kpi(t("overview.kpi.npl", month=month(last)), money(now.npl_cents, symbol, compact=True),
             _delta(now.npl_cents, before.npl_cents if before else None, symbol), help=t("overview.kpi.npl_help")),
-        Kpi(t("overview.kpi.since_year"), money(now.npl_cents - (npl_at(year_start) or 0), symbol, compact=True)
+        Kpi(t("overview.kpi.since_year"), _signed(now.npl_cents - npl_at(year_start), symbol)
             if npl_at(year_start) is not None else "—", help=t("overview.kpi.since_year_help", month=month(year_start))),
-        Kpi(t("overview.kpi.since_cutoff"), money(now.npl_cents - (npl_at(cutoff_month) or 0), symbol, compact=True)
+        Kpi(t("overview.kpi.since_cutoff"), _signed(now.npl_cents - npl_at(cutoff_month), symbol)
             if npl_at(cutoff_month) is not None else "—",
             help=t("overview.kpi.since_cutoff_help", month=month(cutoff_month))),
         Kpi(t("overview.kpi.ratio"), share(now.npl_ratio, 2), ratio_delta, help=t("overview.kpi.ratio_help")),

@@ -1,0 +1,93 @@
+"""The overview page on the generated demo database: its numbers equal the data layer's for the same filters."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from components.format import money
+from data import portfolio
+from data.db import make_engine, session_factory
+from data.models import Cooperative
+from domain import figures
+from domain.scope import Scope
+from tests.apptest_support import page
+
+
+def _data(url, function, **kwargs):
+    with session_factory(make_engine(url))() as session:
+        return function(session, **kwargs)
+
+
+def _metric(at, label_start: str) -> str:
+    return next(m.value for m in at.metric if m.label.startswith(label_start))
+
+
+@pytest.fixture(scope="module")
+def facts(demo_db_url):
+    months = _data(demo_db_url, portfolio.list_months)
+    cooperatives = _data(demo_db_url, lambda s: s.execute(select(Cooperative.id, Cooperative.name)
+                                                           .order_by(Cooperative.code)).all())
+    return demo_db_url, months, cooperatives
+
+
+def test_director_sees_the_data_layers_figures(facts):
+    url, months, _ = facts
+    at = page("overview", username="director")
+    assert not at.exception
+    last = months[-1]
+    balances = _data(url, portfolio.balances_by_month, scope=Scope.union(), first=months[0], last=last)
+    snap = figures.snapshot(balances, last)
+    assert snap.npl_cents > 0
+    assert _metric(at, "NPL balance,") == money(snap.npl_cents, "¥", compact=True)
+    assert _metric(at, "Number of NPLs") == f"{snap.npl_count:,}"
+    assert _metric(at, "Old-stock NPLs") == money(snap.old_npl_cents, "¥", compact=True)
+    assert _metric(at, "New NPLs") == money(snap.new_npl_cents, "¥", compact=True)
+    assert _metric(at, "NPL ratio") == f"{snap.npl_ratio * 100:.2f} %"
+    assert len(at.get("plotly_chart")) >= 5  # three trend views, the cooperatives, two matrices
+
+
+def test_cooperative_and_segment_filters_change_the_figures(facts):
+    url, months, cooperatives = facts
+    coop_id = cooperatives[1][0]
+    at = page("overview", username="director", query={"coop": str(coop_id), "segment": "new"})
+    assert not at.exception
+    balances = _data(url, portfolio.balances_by_month, scope=Scope.cooperative(coop_id), first=months[0],
+                     last=months[-1], segment="new")
+    assert _metric(at, "NPL balance,") == money(figures.npl_balance(balances, months[-1]), "¥", compact=True)
+    union = page("overview", username="director")
+    assert _metric(union, "NPL balance,") != _metric(at, "NPL balance,")
+
+
+def test_period_filter_moves_the_kpi_month(facts):
+    _, months, _ = facts
+    earlier = months[-4].strftime("%Y-%m")
+    at = page("overview", username="director", query={"to": earlier})
+    assert not at.exception
+    assert any(m.label == f"NPL balance, {earlier}" for m in at.metric)
+
+
+@pytest.mark.parametrize("username", ["director", "supervisor", "supervisor_c1", "auditor", "admin"])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_renders_for_every_allowed_role_in_both_languages(demo_db_url, username, lang):
+    at = page("overview", username=username, lang=lang)
+    assert not at.exception
+    assert at.title[0].value == ("NPL overview" if lang == "en" else "Resumen de morosidad")
+    assert len(at.metric) >= 9
+
+
+def test_officer_and_anonymous_are_refused(demo_db_url):
+    assert page("overview", username="officer").error[0].value == "Your role does not give access to this page."
+    anonymous = page("overview", username=None)
+    assert anonymous.info[0].value == "Please sign in to see the dashboard." and not anonymous.metric
+
+
+def test_single_cooperative_supervisor_sees_only_their_cooperative(facts):
+    _, _, cooperatives = facts
+    own, others = cooperatives[0][1], [name for _, name in cooperatives[1:]]
+    at = page("overview", username="supervisor_c1", query={"coop": str(cooperatives[1][0])})  # forged: another coop
+    assert not at.exception
+    assert at.selectbox(key="overview.coop").options == [own]
+    table = at.dataframe[-1].value
+    assert set(table["Cooperative"]) <= {own}
+    everything = " ".join(str(x) for frame in at.dataframe for x in frame.value.astype(str).values.ravel())
+    assert not any(name in everything for name in others)
