@@ -5,9 +5,9 @@ import streamlit as st
 from sqlalchemy.exc import OperationalError
 
 from components import auth, store
-from components.frame import language_switch
+from components.frame import language_switch, mark_entry
 from components.i18n import t
-from domain.roles import pages_for
+from domain.roles import PAGE_ROLES, pages_for
 
 SECTIONS = {
     "overview": "nav.section.monitor", "officers": "nav.section.monitor", "my_record": "nav.section.monitor",
@@ -20,26 +20,41 @@ ICONS = {"overview": ":material/trending_down:", "officers": ":material/groups:"
          "admin": ":material/settings:"}
 
 st.set_page_config(page_title="NPL Oversight", page_icon=":material/account_balance:", layout="wide")
+mark_entry()
 language_switch()
 
-try:
-    store.engine()
-except OperationalError:
-    st.error(t("app.db_error"))
+
+
+def refuse(message_key: str) -> None:
+    """Show only an error: an app that cannot start must not fall back to listing pages/ itself."""
+    st.navigation([st.Page(lambda: st.error(t(message_key)), title=t("app.title"), url_path="error")],
+                  position="hidden").run()
     st.stop()
+
+
+try:
+    with st.spinner(t("app.preparing")):
+        store.engine()
+except OperationalError:
+    refuse("app.db_error")
 
 key = auth.cookie_key()
 if key is None:
-    st.error(t("app.secret_missing"))
-    st.stop()
+    refuse("app.secret_missing")
 
 authenticator, credentials = auth.authenticator(key)
 viewer = auth.current_viewer()
 if viewer is None:
     if st.session_state.get("authentication_status"):
         st.session_state["authentication_status"] = None  # a deactivated or deleted user is signed out
-    navigation = st.navigation([st.Page(lambda: auth.login_form(authenticator, credentials), title=t("nav.login"),
-                                        icon=":material/login:", url_path="login")])
+    # Every page address leads to the sign-in form, so a shared link works after signing in and a
+    # visitor never sees a "page not found" hint about which pages exist.
+    def sign_in() -> None:
+        auth.login_form(authenticator, credentials)
+
+    navigation = st.navigation(
+        [st.Page(sign_in, title=t("nav.login"), icon=":material/login:", url_path="login", default=True)]
+        + [st.Page(sign_in, title=t("nav.login"), url_path=page) for page in PAGE_ROLES], position="hidden")
 else:
     grouped: dict[str, list[st.Page]] = {}
     for page in pages_for(viewer.role):
@@ -48,6 +63,7 @@ else:
     navigation = st.navigation(grouped)
     st.sidebar.caption(f"{viewer.display_name} · {t('role.' + viewer.role)}")
     auth.logout_button(authenticator)
+    auth.remember_sign_in(authenticator)
 if store.demo_mode():
     st.sidebar.caption(t("app.demo_mode"))
 navigation.run()

@@ -99,6 +99,7 @@ def login_form(auth: stauth.Authenticate, credentials: dict) -> None:
         if st.session_state.get("login_recorded") != st.session_state.get("username"):
             store.write(users.record_login, username=st.session_state["username"])
             st.session_state["login_recorded"] = st.session_state["username"]
+            st.session_state["cookie_pending"] = True
         st.rerun()
     elif status is False:
         st.error(t("login.failed"))
@@ -109,6 +110,16 @@ def login_form(auth: stauth.Authenticate, credentials: dict) -> None:
                     st.warning(t("login.locked", until=locked_until.strftime("%Y-%m-%d %H:%M")))
     if store.demo_mode():
         st.caption(t("login.demo_accounts"))
+
+
+def remember_sign_in(auth: stauth.Authenticate) -> None:
+    """Set the re-authentication cookie once, on the first full run after signing in.
+
+    The login widget sets it too, but the rerun that rebuilds the navigation would unmount the cookie
+    component before the browser stored it.
+    """
+    if st.session_state.pop("cookie_pending", False):
+        auth.cookie_controller.set_cookie()
 
 
 def logout_button(auth: stauth.Authenticate) -> None:

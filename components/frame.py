@@ -8,6 +8,14 @@ from components.i18n import LANGUAGES, label, t
 from domain.roles import PAGE_ROLES
 
 
+ENTERED_VIA_APP = "entered_via_app"
+
+
+def mark_entry() -> None:
+    """Called by app.py on every run: pages opened any other way are sent back through it."""
+    st.session_state[ENTERED_VIA_APP] = True
+
+
 def language_switch() -> None:
     """Sidebar language selector; the choice is kept in the session and in the URL (?lang=es)."""
     if "lang" not in st.session_state:
@@ -26,6 +34,10 @@ def require(page_key: str) -> Viewer:
     Pages call this themselves (defence in depth): the navigation already hides forbidden pages, but a
     page module must never render data for a visitor it has not checked.
     """
+    if not st.session_state.get(ENTERED_VIA_APP):
+        # A freshly started server may route a first visit of /<page> straight to the page file
+        # (Streamlit's pages/ folder fallback). Send the visitor through app.py's sign-in instead.
+        st.switch_page("app.py")
     viewer = current_viewer()
     if viewer is None:
         st.info(t("login.prompt"))

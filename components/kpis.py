@@ -16,7 +16,13 @@ class Kpi:
     help: str | None = None
 
 
+PER_ROW = 5
+
+
 def show(kpis: list[Kpi]) -> None:
-    for column, kpi in zip(st.columns(len(kpis)), kpis):
-        column.metric(kpi.label, kpi.value, delta=kpi.delta, delta_color=kpi.delta_color, help=kpi.help,
-                      border=True)
+    """Cards in rows of at most five, so labels and amounts stay readable on a laptop screen."""
+    for start in range(0, len(kpis), PER_ROW):
+        row = kpis[start:start + PER_ROW]
+        for column, kpi in zip(st.columns(PER_ROW), row):
+            column.metric(kpi.label, kpi.value, delta=kpi.delta, delta_color=kpi.delta_color, help=kpi.help,
+                          border=True)

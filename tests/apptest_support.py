@@ -33,6 +33,7 @@ def page(name: str, *, username: str | None, lang: str = "en", query: dict[str, 
         at.session_state["authentication_status"] = True
         at.session_state["username"] = username
     at.session_state["lang"] = lang
+    at.session_state["entered_via_app"] = True
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at.run()

@@ -80,8 +80,8 @@ def _settle(page) -> None:
 
 def _sign_in(page, url: str, username: str) -> None:
     page.goto(url)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORDS[username])
+    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORDS[username])
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Sign out").wait_for(timeout=60_000)
     _settle(page)
@@ -110,8 +110,8 @@ def test_every_allowed_page_opens_without_error(server, browser, username):
 def test_wrong_password_is_refused(server, browser):
     page = browser.new_page()
     page.goto(server)
-    page.get_by_label("Username").fill("director")
-    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_label("Username", exact=True).fill("director")
+    page.get_by_label("Password", exact=True).fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Username or password is incorrect").wait_for(timeout=30_000)
     assert page.get_by_text("Sign out").count() == 0
@@ -122,7 +122,7 @@ def test_anonymous_visitor_opening_a_page_url_sees_only_the_login(server, browse
     page = browser.new_page()
     for path in ("overview", "admin", "audit", "officers"):
         page.goto(f"{server}/{path}")
-        page.get_by_label("Username").wait_for(timeout=30_000)
+        page.get_by_label("Username", exact=True).wait_for(timeout=30_000)
         _settle(page)
         assert page.get_by_text("NPL balance").count() == 0
         assert page.locator("[data-testid='stMetric']").count() == 0
