@@ -152,7 +152,8 @@ def register(session: Session, *, scope: Scope, today: dt.date, asset_type: str 
                                 A.lease_income_cents))
             .join(Borrower, Borrower.id == Loan.borrower_id)
             .join(Cooperative, Cooperative.id == A.cooperative_id)
-            .order_by(case((is_held, 0), else_=1), *[case((is_held, key), else_=None) for key in _deadline_order(limits)],
+            .order_by(case((is_held, 0), else_=1),
+                      *[case((is_held, key), else_=None) for key in _deadline_order(limits)],
                       A.disposed_on.desc(), A.id))
     stmt = _register_filters(_scoped(stmt, scope), limits, today, asset_type=asset_type, status=status,
                              on_balance_sheet=on_balance_sheet, overdue_only=overdue_only)

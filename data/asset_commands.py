@@ -1,0 +1,125 @@
+"""Commands on foreclosed assets: a new appraisal, a status change, a disposal.
+
+Each command checks role ("update_asset") and scope, validates everything before writing, writes, and
+appends exactly one audit row; it never commits (the caller owns the transaction). A disposal also
+records a collection action of the asset-disposal method carrying the proceeds, so the recovery figures
+(data.recoveries.recovered_between) count it once, like any other recovery.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.audit import record
+from data.errors import ValidationError, require_role
+from data.models import Assignment, CollectionAction, ForeclosedAsset, Loan
+from domain.assets import DISPOSAL_METHODS, DISPOSED, IN_DISPOSAL, PENDING
+from domain.assignments import OPEN
+from domain.methods import ASSET_DISPOSAL
+from domain.scope import Actor
+
+ACTION = "update_asset"
+#: status changes a user may make by hand; "disposed" is reached only through record_disposal
+MANUAL_STATUSES = (PENDING, IN_DISPOSAL)
+
+
+def _snapshot(asset: ForeclosedAsset) -> dict:
+    return {"status": asset.status, "appraisal_cents": asset.appraisal_cents, "appraised_on": asset.appraised_on,
+            "disposal_method": asset.disposal_method, "disposed_on": asset.disposed_on,
+            "proceeds_cents": asset.proceeds_cents}
+
+
+def _held_asset(session: Session, actor: Actor, asset_id: int) -> ForeclosedAsset:
+    """The asset to change: it must exist, be in the actor's scope and not be disposed of yet."""
+    require_role(actor, ACTION)
+    asset = session.get(ForeclosedAsset, asset_id)
+    if asset is None:
+        raise ValidationError("asset", "error.asset.unknown")
+    if not actor.scope.allows(asset.cooperative_id):
+        raise PermissionError(f"asset {asset_id} is outside the actor's scope")
+    if asset.status == DISPOSED:
+        raise ValidationError("asset", "error.asset.already_disposed")
+    return asset
+
+
+def _check_day(field: str, day: dt.date, asset: ForeclosedAsset, today: dt.date) -> None:
+    if not isinstance(day, dt.date):
+        raise ValidationError(field, "error.asset.date_required")
+    if day > today:
+        raise ValidationError(field, "error.asset.date_future", today=today.isoformat())
+    if day < asset.acquired_on:
+        raise ValidationError(field, "error.asset.date_before_acquisition", acquired=asset.acquired_on.isoformat())
+
+
+def _check_amount(field: str, cents: object) -> int:
+    if isinstance(cents, bool) or not isinstance(cents, int):
+        raise ValidationError(field, "error.asset.amount_required")
+    if cents < 0:
+        raise ValidationError(field, "error.asset.amount_negative")
+    return cents
+
+
+def record_appraisal(session: Session, *, actor: Actor, asset_id: int, amount_cents: int, appraised_on: dt.date,
+                     today: dt.date | None = None) -> ForeclosedAsset:
+    """Replace the latest appraisal; an appraisal older than the one on file cannot become the latest."""
+    today = today or dt.date.today()
+    asset = _held_asset(session, actor, asset_id)
+    amount_cents = _check_amount("amount", amount_cents)
+    _check_day("appraised_on", appraised_on, asset, today)
+    if asset.appraised_on is not None and appraised_on < asset.appraised_on:
+        raise ValidationError("appraised_on", "error.asset.appraisal_older", latest=asset.appraised_on.isoformat())
+    before = _snapshot(asset)
+    asset.appraisal_cents, asset.appraised_on = amount_cents, appraised_on
+    record(session, actor=actor, action="asset.appraise", entity="foreclosed_asset", entity_id=asset.id,
+           before=before, after=_snapshot(asset))
+    return asset
+
+
+def change_status(session: Session, *, actor: Actor, asset_id: int, status: str) -> ForeclosedAsset:
+    """Move a held asset between pending and in disposal."""
+    asset = _held_asset(session, actor, asset_id)
+    if status not in MANUAL_STATUSES:
+        raise ValidationError("status", "error.asset.status_invalid")
+    if status == asset.status:
+        raise ValidationError("status", "error.asset.status_unchanged")
+    before = _snapshot(asset)
+    asset.status = status
+    record(session, actor=actor, action="asset.status", entity="foreclosed_asset", entity_id=asset.id,
+           before=before, after=_snapshot(asset))
+    return asset
+
+
+def _responsible(session: Session, loan: Loan) -> tuple[int, int | None]:
+    """The officer and open assignment a disposal recovery belongs to: the loan's current assignment,
+    else the originating officer with no assignment."""
+    current = session.scalar(select(Assignment).where(Assignment.loan_id == loan.id, Assignment.outcome == OPEN)
+                             .order_by(Assignment.id.desc()).limit(1))
+    return (current.officer_id, current.id) if current is not None else (loan.officer_id, None)
+
+
+def record_disposal(session: Session, *, actor: Actor, asset_id: int, method: str, disposed_on: dt.date,
+                    proceeds_cents: int, today: dt.date | None = None) -> ForeclosedAsset:
+    """Dispose of a held asset and book its proceeds as a recovery of the asset-disposal method."""
+    today = today or dt.date.today()
+    asset = _held_asset(session, actor, asset_id)
+    if method not in DISPOSAL_METHODS:
+        raise ValidationError("method", "error.asset.method_invalid")
+    _check_day("disposed_on", disposed_on, asset, today)
+    proceeds_cents = _check_amount("proceeds", proceeds_cents)
+    before = _snapshot(asset)
+    loan = session.get(Loan, asset.loan_id)
+    officer_id, assignment_id = _responsible(session, loan)
+    asset.status, asset.disposal_method = DISPOSED, method
+    asset.disposed_on, asset.proceeds_cents = disposed_on, proceeds_cents
+    recovery = CollectionAction(loan_id=loan.id, assignment_id=assignment_id, officer_id=officer_id,
+                                cooperative_id=asset.cooperative_id, method=ASSET_DISPOSAL, action_date=disposed_on,
+                                recovered_cents=proceeds_cents, cost_cents=0,
+                                outcome="paid_partial" if proceeds_cents else "no_result",
+                                note=f"disposal of foreclosed asset {asset.id} ({method})")
+    session.add(recovery)
+    session.flush()
+    record(session, actor=actor, action="asset.dispose", entity="foreclosed_asset", entity_id=asset.id,
+           before=before, after={**_snapshot(asset), "collection_action_id": recovery.id})
+    return asset

@@ -1,0 +1,68 @@
+"""Foreclosed assets pending disposal: what is held, what is past its legal limit, what disposals realised."""
+import datetime as dt
+
+import streamlit as st
+
+from components import asset_views as views
+from components import context, filters, frame, kpis, store
+from components.i18n import label, t
+from data import assets
+from domain.asset_ageing import BUCKETS, DisposalLimits
+from domain.assets import ASSET_TYPES, DISPOSAL_METHODS
+from domain.roles import can
+
+viewer = frame.require("assets")
+ctx = context.load(viewer)
+chosen = filters.show(viewer, months=ctx.months, cooperatives=ctx.cooperatives, key="assets", period=False,
+                      segment=False)
+frame.header("assets", viewer, chosen.cooperative_name)
+scope, symbol, today = chosen.scope, ctx.symbol, dt.date.today()
+limits = DisposalLimits.from_settings(ctx.settings)
+
+holdings = store.read(assets.holdings, scope=scope, today=today)
+this_year = store.read(assets.disposals_by_method, scope=scope, first_day=dt.date(today.year, 1, 1), last_day=today)
+kpis.show(views.kpi_row(holdings, this_year, store.read(assets.lease_income, scope=scope), symbol=symbol,
+                        year=today.year))
+st.caption(t("assets.as_of", today=today.isoformat(), real_estate=limits.real_estate_years,
+             movable=limits.movable_years))
+
+left, right = st.columns(2)
+ageing = store.read(assets.ageing, scope=scope, today=today)
+if ageing.empty:
+    left.info(t("assets.chart.ageing_empty"))
+else:
+    left.plotly_chart(views.ageing_chart(
+        ageing, type_names={a: label("asset_type", a) for a in ASSET_TYPES},
+        bucket_names={b: label("asset_bucket", b) for b in BUCKETS},
+        balance_sheet_names={bs: views.balance_sheet_label(bs) for bs in (True, False)}, symbol=symbol,
+        title=t("assets.chart.ageing"), value_name=t("assets.chart.book_value"), count_name=t("assets.chart.assets")),
+        key="chart.assets.ageing")
+disposals = store.read(assets.disposals_by_method, scope=scope)
+if disposals.empty:
+    right.info(t("assets.chart.disposals_empty"))
+else:
+    right.plotly_chart(views.disposals_chart(
+        disposals, method_names={m: label("disposal_method", m) for m in DISPOSAL_METHODS}, symbol=symbol,
+        title=t("assets.chart.disposals"), labels=views.chart_labels()), key="chart.assets.disposals")
+
+st.subheader(t("assets.register"))
+chosen_filters = views.register_filters()
+words = views.register_words()
+shown = store.read(assets.register, scope=scope, today=today, limit=views.REGISTER_LIMIT, **chosen_filters)
+if shown.empty:
+    st.info(t("assets.register.empty"))
+else:
+    views.bounded_table(
+        views.register_for_display(shown, words), total=store.read(assets.count_register, scope=scope, today=today,
+                                                            **chosen_filters),
+        read_all=lambda: views.register_for_display(views.read_uncached(
+            assets.register, scope=scope, today=today, limit=None, **chosen_filters), words),
+        symbol=symbol, filename=f"foreclosed-assets-{today.isoformat()}", key="assets.register")
+    st.caption(t("assets.register.help"))
+
+st.subheader(t("assets.forms"))
+if can(viewer.role, "update_asset"):
+    views.change_forms(viewer, store.read(assets.held_choices, scope=scope), symbol=symbol, today=today,
+                       limits=limits)
+else:
+    st.info(t("assets.forms.read_only"))
