@@ -1,0 +1,119 @@
+"""Assigning NPLs to officers: assign and reassign, validated, audited, history kept.
+
+A reassignment never edits the old responsibility away: the old assignment is closed with the outcome
+'reassigned' and the new one points back to it through ``previous_assignment_id``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.audit import record
+from data.errors import ValidationError, require_role
+from data.models import Assignment, Loan, LoanMonth, Officer
+from domain.assignments import OPEN, REASSIGNED
+from domain.classes import is_npl
+from domain.scope import Actor
+
+
+def _snapshot(row: Assignment) -> dict:
+    return {"id": row.id, "loan_id": row.loan_id, "officer_id": row.officer_id, "cooperative_id": row.cooperative_id,
+            "assigned_on": row.assigned_on, "target_cents": row.target_cents, "deadline": row.deadline,
+            "outcome": row.outcome, "closed_on": row.closed_on, "previous_assignment_id": row.previous_assignment_id}
+
+
+def _latest_month(session: Session, loan_id: int) -> LoanMonth | None:
+    return session.scalar(select(LoanMonth).where(LoanMonth.loan_id == loan_id)
+                          .order_by(LoanMonth.month.desc()).limit(1))
+
+
+def _open_assignment(session: Session, loan_id: int) -> Assignment | None:
+    return session.scalar(select(Assignment).where(Assignment.loan_id == loan_id, Assignment.outcome == OPEN)
+                          .order_by(Assignment.id.desc()).limit(1))
+
+
+def _check_terms(session: Session, *, actor: Actor, loan: Loan, officer_id: int, target_cents: int,
+                 deadline: dt.date, assigned_on: dt.date, today: dt.date) -> None:
+    """The checks shared by assign and reassign, in the order a user reads the form."""
+    officer = session.get(Officer, officer_id) if officer_id is not None else None
+    if officer is None or not actor.scope.allows(officer.cooperative_id):
+        raise ValidationError("officer", "error.assignments.officer_out_of_scope")
+    if not officer.active:
+        raise ValidationError("officer", "error.assignments.officer_inactive", name=officer.name)
+    if officer.cooperative_id != loan.cooperative_id:
+        raise ValidationError("officer", "error.assignments.officer_other_cooperative", name=officer.name)
+    if not isinstance(target_cents, int) or isinstance(target_cents, bool) or target_cents <= 0:
+        raise ValidationError("target", "error.assignments.target_not_positive")
+    latest = _latest_month(session, loan.id)
+    balance = latest.outstanding_cents if latest is not None else 0
+    if target_cents > balance:
+        raise ValidationError("target", "error.assignments.target_above_balance", balance=f"{balance / 100:,.2f}")
+    if assigned_on > today:
+        raise ValidationError("assigned_on", "error.assignments.assigned_in_future")
+    if deadline <= assigned_on:
+        raise ValidationError("deadline", "error.assignments.deadline_not_after_assignment",
+                              assigned_on=assigned_on.isoformat())
+
+
+def _loan_in_scope(session: Session, actor: Actor, loan_id: int) -> Loan:
+    loan = session.get(Loan, loan_id) if loan_id is not None else None
+    if loan is None or not actor.scope.allows(loan.cooperative_id):
+        raise ValidationError("loan", "error.assignments.loan_out_of_scope")
+    return loan
+
+
+def create(session: Session, *, actor: Actor, loan_id: int, officer_id: int, target_cents: int, deadline: dt.date,
+           assigned_on: dt.date | None = None, today: dt.date | None = None) -> Assignment:
+    """Make an officer answerable for an NPL: target not above its balance, deadline after today's assignment."""
+    require_role(actor, "assign")
+    today = today or dt.date.today()
+    assigned_on = assigned_on or today
+    loan = _loan_in_scope(session, actor, loan_id)
+    latest = _latest_month(session, loan.id)
+    if latest is None or not is_npl(latest.loan_class):
+        raise ValidationError("loan", "error.assignments.not_npl")
+    if _open_assignment(session, loan.id) is not None:
+        raise ValidationError("loan", "error.assignments.already_assigned")
+    _check_terms(session, actor=actor, loan=loan, officer_id=officer_id, target_cents=target_cents,
+                 deadline=deadline, assigned_on=assigned_on, today=today)
+    row = Assignment(loan_id=loan.id, officer_id=officer_id, cooperative_id=loan.cooperative_id,
+                     assigned_on=assigned_on, target_cents=target_cents, deadline=deadline, outcome=OPEN)
+    session.add(row)
+    session.flush()
+    record(session, actor=actor, action="assignment.create", entity="assignment", entity_id=row.id,
+           after=_snapshot(row))
+    return row
+
+
+def reassign(session: Session, *, actor: Actor, assignment_id: int, officer_id: int, target_cents: int,
+             deadline: dt.date, reassigned_on: dt.date | None = None, today: dt.date | None = None) -> Assignment:
+    """Hand an open assignment to another officer: the old one is closed as 'reassigned', the new one
+    points back to it, and one audit row holds both."""
+    require_role(actor, "assign")
+    today = today or dt.date.today()
+    reassigned_on = reassigned_on or today
+    old = session.get(Assignment, assignment_id) if assignment_id is not None else None
+    if old is None or not actor.scope.allows(old.cooperative_id):
+        raise ValidationError("assignment", "error.assignments.unknown_assignment")
+    if old.outcome != OPEN:
+        raise ValidationError("assignment", "error.assignments.not_open")
+    if officer_id == old.officer_id:
+        raise ValidationError("officer", "error.assignments.same_officer")
+    loan = _loan_in_scope(session, actor, old.loan_id)
+    _check_terms(session, actor=actor, loan=loan, officer_id=officer_id, target_cents=target_cents,
+                 deadline=deadline, assigned_on=reassigned_on, today=today)
+    if reassigned_on < old.assigned_on:
+        raise ValidationError("assigned_on", "error.assignments.reassigned_before_assigned",
+                              assigned_on=old.assigned_on.isoformat())
+    before = _snapshot(old)
+    old.outcome, old.closed_on = REASSIGNED, reassigned_on
+    new = Assignment(loan_id=loan.id, officer_id=officer_id, cooperative_id=loan.cooperative_id,
+                     assigned_on=reassigned_on, target_cents=target_cents, deadline=deadline, outcome=OPEN,
+                     previous_assignment_id=old.id)
+    session.add(new)
+    session.flush()
+    record(session, actor=actor, action="assignment.reassign", entity="assignment", entity_id=new.id,
+           before={"previous": before}, after={"previous": _snapshot(old), "new": _snapshot(new)})
+    return new

@@ -1,0 +1,275 @@
+"""Reads of officer accountability: the facts behind the officer table, one officer's record, the gap list.
+
+Aggregation happens in SQL and every function applies the viewer's scope there. Deadline statuses in
+SQL come from ``deadline_status_sql``, the SQL twin of ``domain.assignments.deadline_status`` (the tests
+check the two agree on every edge case); the officer figures themselves are built in
+``domain.accountability``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import and_, case, exists, extract, func, literal, select
+from sqlalchemy.orm import Session, aliased
+
+from data.models import (AppUser, Assignment, Borrower, CollectionAction, Cooperative, Decision, DecisionAssignment,
+                         Loan, LoanMonth, Officer, PortfolioMonth, Review)
+from data.scoping import scoped
+from domain.accountability import BEHIND_STATUSES
+from domain.assignments import DUE_SOON, DUE_SOON_DAYS, MET, MET_LATE, ON_TRACK, OPEN, OVERDUE, RECOVERED
+from domain.classes import NPL_CLASSES
+from domain.decisions import APPROVED
+from domain.scope import Scope
+from domain.segments import NEW
+
+GAP_LIMIT = 200
+
+
+def _frame(session: Session, stmt, columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(session.execute(stmt).all(), columns=columns)
+
+
+def _assignment_scope(stmt, scope: Scope):
+    return scoped(stmt, scope, cooperative_col=Assignment.cooperative_id, officer_col=Assignment.officer_id)
+
+
+def recovered_cents_expr():
+    """Recovered per assignment: the sum of collection_action.recovered_cents carrying its id.
+
+    The one definition every officer figure uses (a correlated subquery on the indexed assignment_id).
+    """
+    return (select(func.coalesce(func.sum(CollectionAction.recovered_cents), 0))
+            .where(CollectionAction.assignment_id == Assignment.id)
+            .correlate(Assignment).scalar_subquery())
+
+
+def deadline_status_sql(today: dt.date, due_soon_days: int = DUE_SOON_DAYS):
+    """SQL twin of domain.assignments.deadline_status on ``today`` (tests check they agree)."""
+    due_soon_until = today + dt.timedelta(days=due_soon_days)
+    is_open = Assignment.outcome == OPEN
+    return case(
+        (and_(is_open, Assignment.deadline < today), literal(OVERDUE)),
+        (and_(is_open, Assignment.deadline <= due_soon_until), literal(DUE_SOON)),
+        (is_open, literal(ON_TRACK)),
+        (and_(Assignment.outcome == RECOVERED, Assignment.closed_on.is_not(None),
+              Assignment.closed_on <= Assignment.deadline), literal(MET)),
+        (Assignment.outcome == RECOVERED, literal(MET_LATE)),
+        else_=Assignment.outcome)
+
+
+def _balance_join(month: dt.date):
+    return and_(LoanMonth.loan_id == Assignment.loan_id, LoanMonth.month == month)
+
+
+def list_officer_facts(session: Session, *, scope: Scope, month: dt.date,
+                       officer_id: int | None = None) -> pd.DataFrame:
+    """One row per officer in scope (or just ``officer_id``): identity, new NPLs they originated (at
+    ``month``), latest review rating and approved decisions received."""
+    new_npl = scoped(select(PortfolioMonth.officer_id, func.sum(PortfolioMonth.balance_cents).label("cents"),
+                            func.sum(PortfolioMonth.loan_count).label("count"))
+                     .where(PortfolioMonth.month == month, PortfolioMonth.segment == NEW,
+                            PortfolioMonth.loan_class.in_(NPL_CLASSES))
+                     .group_by(PortfolioMonth.officer_id),
+                     scope, cooperative_col=PortfolioMonth.cooperative_id,
+                     officer_col=PortfolioMonth.officer_id).subquery()
+    ranked = scoped(select(Review.officer_id, Review.rating,
+                           func.row_number().over(partition_by=Review.officer_id,
+                                                  order_by=(Review.period_end.desc(), Review.id.desc())).label("rn")),
+                    scope, cooperative_col=Review.cooperative_id, officer_col=Review.officer_id).subquery()
+    decisions = scoped(select(Decision.officer_id, func.count().label("approved"))
+                       .where(Decision.status == APPROVED).group_by(Decision.officer_id),
+                       scope, cooperative_col=Decision.cooperative_id, officer_col=Decision.officer_id).subquery()
+    stmt = (select(Officer.id, Officer.name, Officer.employee_no, Officer.cooperative_id, Cooperative.name,
+                   Officer.active, func.coalesce(new_npl.c.count, 0), func.coalesce(new_npl.c.cents, 0),
+                   ranked.c.rating, func.coalesce(decisions.c.approved, 0))
+            .join(Cooperative, Cooperative.id == Officer.cooperative_id)
+            .outerjoin(new_npl, new_npl.c.officer_id == Officer.id)
+            .outerjoin(ranked, and_(ranked.c.officer_id == Officer.id, ranked.c.rn == 1))
+            .outerjoin(decisions, decisions.c.officer_id == Officer.id)
+            .order_by(Officer.name, Officer.id))
+    if officer_id is not None:
+        stmt = stmt.where(Officer.id == officer_id)
+    stmt = scoped(stmt, scope, cooperative_col=Officer.cooperative_id, officer_col=Officer.id)
+    frame = _frame(session, stmt, ["officer_id", "officer", "employee_no", "cooperative_id", "cooperative", "active",
+                                   "new_npl_count", "new_npl_cents", "latest_rating", "decisions_approved"])
+    return frame.astype({"new_npl_count": "int64", "new_npl_cents": "int64", "decisions_approved": "int64"})
+
+
+def assignments_by_status(session: Session, *, scope: Scope, today: dt.date, month: dt.date,
+                          officer_id: int | None = None) -> pd.DataFrame:
+    """Assignments per officer x deadline status on ``today``: count, target, recovered, balance at ``month``."""
+    status = deadline_status_sql(today)
+    rows = (select(Assignment.officer_id, status.label("status"), Assignment.target_cents,
+                   recovered_cents_expr().label("recovered_cents"),
+                   func.coalesce(LoanMonth.outstanding_cents, 0).label("balance_cents"))
+            .outerjoin(LoanMonth, _balance_join(month)))
+    if officer_id is not None:
+        rows = rows.where(Assignment.officer_id == officer_id)
+    rows = _assignment_scope(rows, scope).subquery()
+    stmt = (select(rows.c.officer_id, rows.c.status, func.count(), func.sum(rows.c.target_cents),
+                   func.sum(rows.c.recovered_cents), func.sum(rows.c.balance_cents))
+            .group_by(rows.c.officer_id, rows.c.status))
+    frame = _frame(session, stmt, ["officer_id", "status", "count", "target_cents", "recovered_cents",
+                                   "balance_cents"])
+    return frame.astype({c: "int64" for c in ("count", "target_cents", "recovered_cents", "balance_cents")})
+
+
+def _gap_select(scope: Scope, today: dt.date):
+    """Missed or overdue assignments with no decision linked to them: the accountability gap."""
+    decided = exists().where(DecisionAssignment.assignment_id == Assignment.id)
+    status = deadline_status_sql(today)
+    stmt = (select(Assignment.id, Assignment.officer_id, Officer.name, Cooperative.name, Loan.contract_no,
+                   Borrower.name, Assignment.assigned_on, Assignment.deadline, Assignment.target_cents,
+                   recovered_cents_expr(), status)
+            .join(Officer, Officer.id == Assignment.officer_id)
+            .join(Cooperative, Cooperative.id == Assignment.cooperative_id)
+            .join(Loan, Loan.id == Assignment.loan_id)
+            .join(Borrower, Borrower.id == Loan.borrower_id)
+            .where(status.in_(BEHIND_STATUSES), ~decided))
+    return _assignment_scope(stmt, scope)
+
+
+def list_accountability_gaps(session: Session, *, scope: Scope, today: dt.date,
+                             limit: int | None = GAP_LIMIT) -> pd.DataFrame:
+    """The accountability gap, oldest deadline first (bounded by ``limit``; None for the full download)."""
+    stmt = _gap_select(scope, today).order_by(Assignment.deadline, Assignment.id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    frame = _frame(session, stmt, ["assignment_id", "officer_id", "officer", "cooperative", "contract_no",
+                                   "borrower", "assigned_on", "deadline", "target_cents", "recovered_cents",
+                                   "status"])
+    return frame.astype({"target_cents": "int64", "recovered_cents": "int64"})
+
+
+def count_accountability_gaps(session: Session, *, scope: Scope, today: dt.date) -> int:
+    """How many rows list_accountability_gaps would give without a limit."""
+    return int(session.scalar(select(func.count()).select_from(_gap_select(scope, today).subquery())) or 0)
+
+
+def on_time_by_deadline_month(session: Session, *, scope: Scope, today: dt.date,
+                              officer_id: int | None = None) -> pd.DataFrame:
+    """Assignments with a deadline up to ``today`` by month of deadline x status: month, status, count."""
+    year, month_no = extract("year", Assignment.deadline), extract("month", Assignment.deadline)
+    status = deadline_status_sql(today)
+    stmt = (select(year, month_no, status, func.count()).where(Assignment.deadline <= today)
+            .group_by(year, month_no, status))
+    if officer_id is not None:
+        stmt = stmt.where(Assignment.officer_id == officer_id)
+    frame = _frame(session, _assignment_scope(stmt, scope), ["year", "month_no", "status", "count"])
+    frame["month"] = [dt.date(int(y), int(m), 1) for y, m in zip(frame.year, frame.month_no)]
+    return frame[["month", "status", "count"]].astype({"count": "int64"})
+
+
+# --- one officer ---------------------------------------------------------------------------------------------
+def get_officer(session: Session, *, scope: Scope, officer_id: int) -> dict | None:
+    """An officer the viewer may see, or None (unknown id, or outside the viewer's scope)."""
+    stmt = scoped(select(Officer.id, Officer.name, Officer.employee_no, Officer.cooperative_id, Cooperative.name,
+                         Officer.active, Officer.hired_on)
+                  .join(Cooperative, Cooperative.id == Officer.cooperative_id).where(Officer.id == officer_id),
+                  scope, cooperative_col=Officer.cooperative_id, officer_col=Officer.id)
+    row = session.execute(stmt).first()
+    if row is None:
+        return None
+    return dict(zip(("id", "name", "employee_no", "cooperative_id", "cooperative", "active", "hired_on"), row))
+
+
+def list_officers(session: Session, *, scope: Scope, active_only: bool = False) -> pd.DataFrame:
+    """Officers in scope for pickers: id, name, employee_no, cooperative_id, active."""
+    stmt = select(Officer.id, Officer.name, Officer.employee_no, Officer.cooperative_id, Officer.active)
+    if active_only:
+        stmt = stmt.where(Officer.active.is_(True))
+    stmt = scoped(stmt.order_by(Officer.name, Officer.id), scope, cooperative_col=Officer.cooperative_id,
+                  officer_col=Officer.id)
+    return _frame(session, stmt, ["id", "name", "employee_no", "cooperative_id", "active"])
+
+
+def list_assignments(session: Session, *, scope: Scope, officer_id: int, month: dt.date) -> pd.DataFrame:
+    """Every assignment an officer holds or held, newest first, with recovered and balance at ``month``."""
+    stmt = (select(Assignment.id, Assignment.loan_id, Loan.contract_no, Borrower.name, Assignment.cooperative_id,
+                   Assignment.assigned_on, Assignment.target_cents, Assignment.deadline, Assignment.outcome,
+                   Assignment.closed_on, Assignment.previous_assignment_id, recovered_cents_expr(),
+                   func.coalesce(LoanMonth.outstanding_cents, 0), LoanMonth.loan_class)
+            .join(Loan, Loan.id == Assignment.loan_id)
+            .join(Borrower, Borrower.id == Loan.borrower_id)
+            .outerjoin(LoanMonth, _balance_join(month))
+            .where(Assignment.officer_id == officer_id)
+            .order_by(Assignment.assigned_on.desc(), Assignment.id.desc()))
+    frame = _frame(session, _assignment_scope(stmt, scope),
+                   ["assignment_id", "loan_id", "contract_no", "borrower", "cooperative_id", "assigned_on",
+                    "target_cents", "deadline", "outcome", "closed_on", "previous_assignment_id", "recovered_cents",
+                    "balance_cents", "loan_class"])
+    return frame.astype({"target_cents": "int64", "recovered_cents": "int64", "balance_cents": "int64"})
+
+
+def collection_timeline(session: Session, *, scope: Scope, officer_id: int) -> pd.DataFrame:
+    """An officer's collection actions by month x method: actions, recovered, cost."""
+    year, month_no = extract("year", CollectionAction.action_date), extract("month", CollectionAction.action_date)
+    stmt = (select(year, month_no, CollectionAction.method, func.count(), func.sum(CollectionAction.recovered_cents),
+                   func.sum(CollectionAction.cost_cents))
+            .where(CollectionAction.officer_id == officer_id)
+            .group_by(year, month_no, CollectionAction.method))
+    stmt = scoped(stmt, scope, cooperative_col=CollectionAction.cooperative_id, officer_col=CollectionAction.officer_id)
+    frame = _frame(session, stmt, ["year", "month_no", "method", "actions", "recovered_cents", "cost_cents"])
+    frame["month"] = [dt.date(int(y), int(m), 1) for y, m in zip(frame.year, frame.month_no)]
+    frame = frame[["month", "method", "actions", "recovered_cents", "cost_cents"]].sort_values(["month", "method"])
+    return frame.reset_index(drop=True).astype({"actions": "int64", "recovered_cents": "int64", "cost_cents": "int64"})
+
+
+def officer_balances_by_month(session: Session, *, scope: Scope, officer_id: int, first: dt.date,
+                              last: dt.date) -> pd.DataFrame:
+    """Balance and count of the loans an officer originated, by month x class x segment (pre-aggregate)."""
+    stmt = (select(PortfolioMonth.month, PortfolioMonth.loan_class, PortfolioMonth.segment,
+                   func.sum(PortfolioMonth.balance_cents), func.sum(PortfolioMonth.loan_count))
+            .where(PortfolioMonth.officer_id == officer_id, PortfolioMonth.month.between(first, last))
+            .group_by(PortfolioMonth.month, PortfolioMonth.loan_class, PortfolioMonth.segment)
+            .order_by(PortfolioMonth.month))
+    stmt = scoped(stmt, scope, cooperative_col=PortfolioMonth.cooperative_id, officer_col=PortfolioMonth.officer_id)
+    frame = _frame(session, stmt, ["month", "loan_class", "segment", "balance_cents", "loan_count"])
+    return frame.astype({"balance_cents": "int64", "loan_count": "int64"})
+
+
+def list_reviews(session: Session, *, scope: Scope, officer_id: int) -> pd.DataFrame:
+    """An officer's reviews, newest period first (read-only here; recorded on the decisions page)."""
+    stmt = (select(Review.id, Review.period_start, Review.period_end, Review.rating, Review.findings,
+                   AppUser.display_name)
+            .join(AppUser, AppUser.id == Review.reviewer_id)
+            .where(Review.officer_id == officer_id)
+            .order_by(Review.period_end.desc(), Review.id.desc()))
+    stmt = scoped(stmt, scope, cooperative_col=Review.cooperative_id, officer_col=Review.officer_id)
+    return _frame(session, stmt, ["review_id", "period_start", "period_end", "rating", "findings", "reviewer"])
+
+
+def list_decisions(session: Session, *, scope: Scope, officer_id: int) -> pd.DataFrame:
+    """Sanctions and rewards about an officer, newest first, with how many assignments each concerns."""
+    proposer, decider = aliased(AppUser), aliased(AppUser)
+    linked = (select(func.count()).where(DecisionAssignment.decision_id == Decision.id)
+              .correlate(Decision).scalar_subquery())
+    stmt = (select(Decision.id, Decision.kind, Decision.status, Decision.amount_cents, Decision.months,
+                   Decision.effective_on, Decision.reason, proposer.display_name, Decision.proposed_at,
+                   decider.display_name, Decision.decided_at, Decision.revocation_reason, linked)
+            .join(proposer, proposer.id == Decision.proposed_by_id)
+            .outerjoin(decider, decider.id == Decision.decided_by_id)
+            .where(Decision.officer_id == officer_id)
+            .order_by(Decision.proposed_at.desc(), Decision.id.desc()))
+    stmt = scoped(stmt, scope, cooperative_col=Decision.cooperative_id, officer_col=Decision.officer_id)
+    return _frame(session, stmt, ["decision_id", "kind", "status", "amount_cents", "months", "effective_on",
+                                  "reason", "proposed_by", "proposed_at", "decided_by", "decided_at",
+                                  "revocation_reason", "assignments"])
+
+
+def list_assignable_npls(session: Session, *, scope: Scope, month: dt.date, limit: int | None = 500) -> pd.DataFrame:
+    """NPLs at ``month`` with no open assignment, largest balance first: the loans waiting for an officer."""
+    has_open = exists().where(Assignment.loan_id == LoanMonth.loan_id, Assignment.outcome == OPEN)
+    stmt = (select(Loan.id, Loan.contract_no, Borrower.name, LoanMonth.cooperative_id, LoanMonth.loan_class,
+                   LoanMonth.outstanding_cents)
+            .join(Loan, Loan.id == LoanMonth.loan_id)
+            .join(Borrower, Borrower.id == Loan.borrower_id)
+            .where(LoanMonth.month == month, LoanMonth.loan_class.in_(NPL_CLASSES), ~has_open)
+            .order_by(LoanMonth.outstanding_cents.desc(), Loan.id))
+    # an officer scope sees nothing here: assigning is a supervisor's task
+    stmt = scoped(stmt, scope, cooperative_col=LoanMonth.cooperative_id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return _frame(session, stmt, ["loan_id", "contract_no", "borrower", "cooperative_id", "loan_class",
+                                  "balance_cents"])

@@ -1,0 +1,18 @@
+"""An officer's own record: their assignments, deadlines, recoveries and history (read-only)."""
+import datetime as dt
+
+import streamlit as st
+
+from components import context, frame
+from components import officer_views as views
+from components.i18n import t
+
+viewer = frame.require("my_record")
+ctx = context.load(viewer)
+frame.header("my_record", viewer)
+officer_id = viewer.scope.officer_id
+if officer_id is None:
+    st.error(t("officers.my_record.no_link"))
+    st.stop()
+views.detail(viewer, officer_id, ctx=ctx, today=dt.date.today(), manage=False)
+st.caption(t("officers.my_record.read_only"))

@@ -1,0 +1,58 @@
+"""Officer accountability: who holds which NPLs, who is behind their deadline, what is still undecided."""
+import datetime as dt
+
+import streamlit as st
+
+from components import context, filters, frame, kpis, store
+from components import officer_views as views
+from components.i18n import t
+from data import officers
+from domain import accountability
+from domain.roles import can
+
+viewer = frame.require("officers")
+ctx = context.load(viewer)
+chosen = filters.show(viewer, months=ctx.months, cooperatives=ctx.cooperatives, key="officers", period=False,
+                      segment=False)
+frame.header("officers", viewer, chosen.cooperative_name)
+today, month, symbol = dt.date.today(), ctx.months[-1], ctx.symbol
+manage = can(viewer.role, "assign")
+
+requested = views.requested_officer()
+if requested is not None:
+    views.back_button()
+    views.detail(viewer, requested, ctx=ctx, today=today, manage=manage)
+    st.stop()
+
+facts = store.read(officers.list_officer_facts, scope=chosen.scope, month=month)
+by_status = store.read(officers.assignments_by_status, scope=chosen.scope, today=today, month=month)
+table = accountability.officer_table(facts, by_status)
+if table.empty:
+    st.info(t("officers.none"))
+    st.stop()
+gap_total = store.read(officers.count_accountability_gaps, scope=chosen.scope, today=today)
+kpis.show(views.kpi_row(accountability.totals(table), gap_total, symbol))
+
+union_view = chosen.cooperative_id is None and table.cooperative_id.nunique() > 1
+rates = accountability.on_time_by_month(store.read(officers.on_time_by_deadline_month, scope=chosen.scope,
+                                                   today=today))
+clicked = views.charts_section(table, symbol=symbol, rates=rates, per_cooperative=union_view)
+
+st.subheader(t("officers.table"), anchor=False)
+picked = views.officer_picker(table)
+selected = views.officer_table(table, symbol=symbol, show_cooperative=union_view)
+for officer_id in (clicked, picked, selected):
+    if officer_id is not None:
+        views.open_officer(officer_id)
+
+st.subheader(t("officers.gap.title"), anchor=False)
+st.caption(t("officers.help.gaps"))
+gaps = store.read(officers.list_accountability_gaps, scope=chosen.scope, today=today, limit=None)
+views.gap_list(gaps, total=gap_total, symbol=symbol, today=today)
+
+if manage:
+    st.subheader(t("officers.form.assign_title"), anchor=False)
+    npls = store.read(officers.list_assignable_npls, scope=chosen.scope, month=month)
+    candidates = store.read(officers.list_officers, scope=chosen.scope, active_only=True)
+    views.assign_form(viewer, npls=npls, officer_list=candidates, symbol=symbol, today=today)
+st.caption(t("officers.definitions", today=today.isoformat(), month=month.strftime("%Y-%m")))
