@@ -130,6 +130,7 @@ def totals(sums: pd.DataFrame, per_loan: pd.DataFrame) -> MethodTotals:
 def cross_table(sums: pd.DataFrame, *, row: str, value: str) -> pd.DataFrame:
     """Method (rows, directive order) x ``row`` values (columns) of one figure, for the heatmaps."""
     frame = with_rates(sums, keys=["method", row])
-    pivot = frame.pivot_table(index="method", columns=row, values=value, aggfunc="first")
+    frame[value] = pd.to_numeric(frame[value], errors="coerce")  # None (no balance worked) -> NaN, a blank cell
+    pivot = frame.pivot_table(index="method", columns=row, values=value, aggfunc="first", dropna=False)
     present = [m for m in METHODS if m in pivot.index]
     return pivot.reindex(present)

@@ -25,7 +25,7 @@ def point_app_at(url: str) -> None:
 
 
 def page(name: str, *, username: str | None, lang: str = "en", query: dict[str, str] | None = None,
-         timeout: float = 60) -> AppTest:
+         state: dict[str, object] | None = None, timeout: float = 60) -> AppTest:
     """Run pages/<name>.py as ``username`` (None = anonymous) and return the finished AppTest."""
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=timeout)
@@ -36,6 +36,8 @@ def page(name: str, *, username: str | None, lang: str = "en", query: dict[str, 
     at.session_state["entered_via_app"] = True
     for key, value in (query or {}).items():
         at.query_params[key] = value
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
     return at.run()
 
 

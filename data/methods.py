@@ -1,0 +1,328 @@
+"""Reads about collection methods, legal cases and village-coordinated collection.
+
+Every function takes the viewer's scope and applies it in SQL; sums are aggregated in SQL and the few
+per-loan frames are bounded by the loans worked in the period. The derived figures (net, rates, medians)
+are computed in domain.method_figures, once.
+
+**Balance worked** (the denominator of a method's recovery rate), defined here once: the sum, over the
+distinct loans worked in the period (per group), of the loan's outstanding balance in the month *before*
+the month of its first action in the period; when the loan has no row for that month (e.g. issued that
+month, or a gap in the tape), its latest month on record is used instead. A loan with no monthly row at
+all counts 0.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import Date, Integer, cast, func, literal, literal_column, or_, select, true
+from sqlalchemy.orm import Session
+
+from data.aggregates import segment_expr
+from data.models import (Assignment, Borrower, CollectionAction, Cooperative, LegalCase, Loan, LoanMonth, Village)
+from data.scoping import scoped
+from data.settings import get as get_settings
+from domain.classes import NPL_CLASSES
+from domain.methods import LEGAL_STAGES, VILLAGE
+from domain.scope import Scope
+
+#: groupings method_figures understands: the extra key besides the method, or "total" for no key at all
+GROUPINGS = ("method", "cooperative", "segment", "total")
+CASE_COLUMNS = ["case_id", "contract_no", "borrower", "cooperative", "court", "filed_on", "stage", "judgment_on",
+                "enforcement_on", "closed_on", "claim_cents", "costs_cents", "recovered_cents"]
+
+
+# --- portable date arithmetic (SQLite and PostgreSQL are the two supported backends) ---------------------
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _month_start(session: Session, column):
+    """First day of the month of a date column, as a date."""
+    if _dialect(session) == "sqlite":
+        return func.date(column, "start of month")
+    return cast(func.date_trunc("month", column), Date)
+
+
+def _previous_month_start(session: Session, column):
+    """First day of the month before the month of a date column."""
+    if _dialect(session) == "sqlite":
+        return func.date(column, "start of month", "-1 month")
+    return cast(func.date_trunc("month", column) - literal_column("interval '1 month'"), Date)
+
+
+def _days_between(session: Session, start, end):
+    """Whole days from start to end (end - start)."""
+    if _dialect(session) == "sqlite":
+        return cast(func.julianday(end) - func.julianday(start), Integer)
+    return end - start
+
+
+def _as_date(value) -> dt.date | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _frame(session: Session, stmt, columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(session.execute(stmt).all(), columns=columns)
+
+
+# --- per-method figures -------------------------------------------------------------------------------
+def _actions_in_period(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date,
+                       segment: str | None, method: str | None = None):
+    """The WHERE of every action read: period (days inclusive), scope, optional segment and method."""
+    stmt = (select(CollectionAction.id).join(Loan, Loan.id == CollectionAction.loan_id)
+            .where(CollectionAction.action_date.between(first_day, last_day)))
+    if segment:
+        stmt = stmt.where(segment_expr(get_settings(session).segment_cutoff) == segment)
+    if method:
+        stmt = stmt.where(CollectionAction.method == method)
+    return scoped(stmt, scope, cooperative_col=CollectionAction.cooperative_id,
+                  officer_col=CollectionAction.officer_id)
+
+
+def _group_columns(session: Session, by: str) -> list:
+    if by not in GROUPINGS:
+        raise ValueError(f"unknown grouping: {by!r}")
+    columns = [] if by == "total" else [CollectionAction.method.label("method")]
+    if by == "cooperative":
+        columns.append(CollectionAction.cooperative_id.label("cooperative_id"))
+    elif by == "segment":
+        columns.append(segment_expr(get_settings(session).segment_cutoff).label("segment"))
+    return columns
+
+
+def _per_loan(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date, segment: str | None,
+              by: str):
+    """One row per group x loan worked: actions, recovered, cost, first action day."""
+    keys = _group_columns(session, by)
+    ids = _actions_in_period(session, scope=scope, first_day=first_day, last_day=last_day, segment=segment)
+    return (select(*keys, CollectionAction.loan_id.label("loan_id"), func.count().label("actions"),
+                   func.sum(CollectionAction.recovered_cents).label("recovered"),
+                   func.sum(CollectionAction.cost_cents).label("cost"),
+                   func.min(CollectionAction.action_date).label("first_day"))
+            .join(Loan, Loan.id == CollectionAction.loan_id)
+            .where(CollectionAction.id.in_(ids))
+            .group_by(*keys, CollectionAction.loan_id)).subquery("per_loan")
+
+
+def _balance_worked(session: Session, per_loan):
+    """SQL for the balance worked of one per-loan row (see the module docstring)."""
+    before = (select(LoanMonth.outstanding_cents)
+              .where(LoanMonth.loan_id == per_loan.c.loan_id,
+                     LoanMonth.month == _previous_month_start(session, per_loan.c.first_day))
+              .limit(1).scalar_subquery())
+    latest = (select(LoanMonth.outstanding_cents).where(LoanMonth.loan_id == per_loan.c.loan_id)
+              .order_by(LoanMonth.month.desc()).limit(1).scalar_subquery())
+    return func.coalesce(before, latest, 0)
+
+
+def method_figures(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date,
+                   segment: str | None = None, by: str = "method") -> pd.DataFrame:
+    """Sums per method (and cooperative or segment), or in total: the SQL half of the method figures.
+
+    Columns: the group keys, actions, loans_worked, loans_recovered, recovered_cents, cost_cents,
+    balance_worked_cents. A loan worked by two methods counts once for each method, and once in total.
+    """
+    per_loan = _per_loan(session, scope=scope, first_day=first_day, last_day=last_day, segment=segment, by=by)
+    keys = [per_loan.c[name] for name in ("method", "cooperative_id", "segment") if name in per_loan.c]
+    stmt = select(*keys, func.coalesce(func.sum(per_loan.c.actions), 0), func.count(per_loan.c.loan_id),
+                  func.count(per_loan.c.loan_id).filter(per_loan.c.recovered > 0),
+                  func.coalesce(func.sum(per_loan.c.recovered), 0), func.coalesce(func.sum(per_loan.c.cost), 0),
+                  func.coalesce(func.sum(_balance_worked(session, per_loan)), 0))
+    if keys:
+        stmt = stmt.group_by(*keys).order_by(*keys)
+    names = [k.name for k in keys] + ["actions", "loans_worked", "loans_recovered", "recovered_cents", "cost_cents",
+                                      "balance_worked_cents"]
+    frame = _frame(session, stmt, names)
+    if not keys and not frame.empty and int(frame.loans_worked.iloc[0]) == 0:
+        frame = frame.iloc[0:0]
+    ints = {c: "int64" for c in names[len(keys):]}
+    frame = frame.astype(ints)
+    if by == "cooperative" and not frame.empty:
+        names_by_id = dict(session.execute(select(Cooperative.id, Cooperative.name)).all())
+        frame.insert(2, "cooperative", frame.cooperative_id.map(names_by_id))
+    return frame
+
+
+def first_recovery_days(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date,
+                        segment: str | None = None, by: str = "method") -> pd.DataFrame:
+    """Per group x loan with a recovery in the period: first recovery day and start of the assignment in force.
+
+    The assignment in force is the loan's latest assignment begun on or before the first recovery; loans
+    never assigned by then get no assigned_on. One row per loan (and method): bounded by the loans worked.
+    """
+    keys = _group_columns(session, by)
+    ids = _actions_in_period(session, scope=scope, first_day=first_day, last_day=last_day, segment=segment)
+    first = (select(*keys, CollectionAction.loan_id.label("loan_id"),
+                    func.min(CollectionAction.action_date).label("first_recovery_on"))
+             .join(Loan, Loan.id == CollectionAction.loan_id)
+             .where(CollectionAction.id.in_(ids), CollectionAction.recovered_cents > 0)
+             .group_by(*keys, CollectionAction.loan_id)).subquery("first_recovery")
+    assigned = (select(func.max(Assignment.assigned_on))
+                .where(Assignment.loan_id == first.c.loan_id, Assignment.assigned_on <= first.c.first_recovery_on)
+                .scalar_subquery())
+    key_cols = [first.c[k.name] for k in keys]
+    frame = _frame(session, select(*key_cols, first.c.loan_id, first.c.first_recovery_on, assigned),
+                   [k.name for k in keys] + ["loan_id", "first_recovery_on", "assigned_on"])
+    for column in ("first_recovery_on", "assigned_on"):
+        frame[column] = frame[column].map(_as_date)
+    return frame
+
+
+def recoveries_by_month(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date,
+                        segment: str | None = None) -> pd.DataFrame:
+    """Recovered and cost per month x method (month = first day of the action's month)."""
+    month = _month_start(session, CollectionAction.action_date)
+    ids = _actions_in_period(session, scope=scope, first_day=first_day, last_day=last_day, segment=segment)
+    stmt = (select(month.label("month"), CollectionAction.method, func.sum(CollectionAction.recovered_cents),
+                   func.sum(CollectionAction.cost_cents), func.count())
+            .where(CollectionAction.id.in_(ids))
+            .group_by(month, CollectionAction.method).order_by(month, CollectionAction.method))
+    frame = _frame(session, stmt, ["month", "method", "recovered_cents", "cost_cents", "actions"])
+    frame["month"] = frame["month"].map(_as_date)
+    return frame.astype({"recovered_cents": "int64", "cost_cents": "int64", "actions": "int64"})
+
+
+# --- legal cases --------------------------------------------------------------------------------------
+def _cases_in_period(session: Session, stmt, *, scope: Scope, first_day: dt.date, last_day: dt.date,
+                     segment: str | None):
+    """Cases alive in the period: filed by its last day and not closed before its first day."""
+    stmt = stmt.where(LegalCase.filed_on <= last_day,
+                      or_(LegalCase.closed_on.is_(None), LegalCase.closed_on >= first_day))
+    if segment:
+        stmt = stmt.where(segment_expr(get_settings(session).segment_cutoff) == segment)
+    # legal cases carry no officer: an officer scope sees none (scoped fails closed)
+    return scoped(stmt, scope, cooperative_col=LegalCase.cooperative_id)
+
+
+def legal_pipeline(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date,
+                   segment: str | None = None) -> pd.DataFrame:
+    """Per stage: cases now in it, their claims, costs, recoveries, and the average days cases spent in it.
+
+    Rows are the stages in order. ``cases`` etc. count the cases whose current stage it is; ``avg_days``
+    averages over every case that reached the stage the days from entering it to leaving it (the next
+    recorded date), or to ``last_day`` while still in it. 'closed' is an end state: no days.
+    """
+    base = _cases_in_period(session, select(LegalCase.stage, func.count(), func.sum(LegalCase.claim_cents),
+                                            func.sum(LegalCase.costs_cents), func.sum(LegalCase.recovered_cents))
+                            .join(Loan, Loan.id == LegalCase.loan_id).group_by(LegalCase.stage),
+                            scope=scope, first_day=first_day, last_day=last_day, segment=segment)
+    counts = _frame(session, base, ["stage", "cases", "claim_cents", "costs_cents", "recovered_cents"])
+    end = literal(last_day, Date)
+    spans = {
+        "filed": (LegalCase.filed_on, func.coalesce(LegalCase.judgment_on, LegalCase.enforcement_on,
+                                                    LegalCase.closed_on, end), true()),
+        "judgment": (LegalCase.judgment_on, func.coalesce(LegalCase.enforcement_on, LegalCase.closed_on, end),
+                     LegalCase.judgment_on.is_not(None)),
+        "enforcement": (LegalCase.enforcement_on, func.coalesce(LegalCase.closed_on, end),
+                        LegalCase.enforcement_on.is_not(None)),
+    }
+    days = {}
+    for stage, (start, stop, reached) in spans.items():
+        stmt = _cases_in_period(session, select(func.avg(_days_between(session, start, stop)), func.count())
+                                .join(Loan, Loan.id == LegalCase.loan_id).where(reached),
+                                scope=scope, first_day=first_day, last_day=last_day, segment=segment)
+        average, reached_count = session.execute(stmt).one()
+        days[stage] = (None if average is None else float(average), int(reached_count))
+    rows = []
+    by_stage = counts.set_index("stage")
+    for stage in LEGAL_STAGES:
+        got = by_stage.loc[stage] if stage in by_stage.index else None
+        rows.append({"stage": stage, "cases": int(got.cases) if got is not None else 0,
+                     "claim_cents": int(got.claim_cents or 0) if got is not None else 0,
+                     "costs_cents": int(got.costs_cents or 0) if got is not None else 0,
+                     "recovered_cents": int(got.recovered_cents or 0) if got is not None else 0,
+                     "reached": days.get(stage, (None, 0))[1], "avg_days": days.get(stage, (None, 0))[0]})
+    frame = pd.DataFrame(rows)
+    frame["avg_days"] = frame["avg_days"].astype("float64")
+    return frame
+
+
+def list_legal_cases(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date,
+                     segment: str | None = None, stage: str | None = None, limit: int | None = 200) -> pd.DataFrame:
+    """The cases alive in the period, largest claim first; ``limit`` None for the full download."""
+    stmt = (select(LegalCase.id, Loan.contract_no, Borrower.name, Cooperative.name, LegalCase.court,
+                   LegalCase.filed_on, LegalCase.stage, LegalCase.judgment_on, LegalCase.enforcement_on,
+                   LegalCase.closed_on, LegalCase.claim_cents, LegalCase.costs_cents, LegalCase.recovered_cents)
+            .join(Loan, Loan.id == LegalCase.loan_id)
+            .join(Borrower, Borrower.id == Loan.borrower_id)
+            .join(Cooperative, Cooperative.id == LegalCase.cooperative_id)
+            .order_by(LegalCase.claim_cents.desc(), LegalCase.id))
+    if stage:
+        stmt = stmt.where(LegalCase.stage == stage)
+    stmt = _cases_in_period(session, stmt, scope=scope, first_day=first_day, last_day=last_day, segment=segment)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return _frame(session, stmt, CASE_COLUMNS)
+
+
+def count_legal_cases(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date,
+                      segment: str | None = None, stage: str | None = None) -> int:
+    """How many rows list_legal_cases would return without a limit."""
+    stmt = select(func.count()).select_from(LegalCase).join(Loan, Loan.id == LegalCase.loan_id)
+    if stage:
+        stmt = stmt.where(LegalCase.stage == stage)
+    stmt = _cases_in_period(session, stmt, scope=scope, first_day=first_day, last_day=last_day, segment=segment)
+    return int(session.scalar(stmt) or 0)
+
+
+# --- village-coordinated collection ---------------------------------------------------------------------
+def village_recoveries(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date,
+                       segment: str | None = None, by: str = "village") -> pd.DataFrame:
+    """Village-coordinated actions in the period, by the borrower's village or by the source of the money.
+
+    ``by='village'``: village_id, village, cooperative, actions, loans, recovered_cents, cost_cents
+    (largest recovery first; borrowers with no village are grouped under a None village).
+    ``by='source'``: village_source, actions, loans, recovered_cents, cost_cents.
+    """
+    ids = _actions_in_period(session, scope=scope, first_day=first_day, last_day=last_day, segment=segment,
+                             method=VILLAGE)
+    sums = (func.count(), func.count(func.distinct(CollectionAction.loan_id)),
+            func.sum(CollectionAction.recovered_cents), func.sum(CollectionAction.cost_cents))
+    money = ["actions", "loans", "recovered_cents", "cost_cents"]
+    if by == "source":
+        stmt = (select(CollectionAction.village_source, *sums).where(CollectionAction.id.in_(ids))
+                .group_by(CollectionAction.village_source).order_by(CollectionAction.village_source))
+        columns = ["village_source", *money]
+    elif by == "village":
+        stmt = (select(Village.id, Village.name, Cooperative.name, *sums)
+                .join(Loan, Loan.id == CollectionAction.loan_id)
+                .join(Borrower, Borrower.id == Loan.borrower_id)
+                .outerjoin(Village, Village.id == Borrower.village_id)
+                .join(Cooperative, Cooperative.id == CollectionAction.cooperative_id)
+                .where(CollectionAction.id.in_(ids))
+                .group_by(Village.id, Village.name, Cooperative.name)
+                .order_by(func.sum(CollectionAction.recovered_cents).desc(), Village.name))
+        columns = ["village_id", "village", "cooperative", *money]
+    else:
+        raise ValueError(f"unknown grouping: {by!r}")
+    frame = _frame(session, stmt, columns)
+    return frame.astype({c: "int64" for c in money})
+
+
+def villages_by_npl(session: Session, *, scope: Scope, month: dt.date, segment: str | None = None,
+                    limit: int | None = 15) -> pd.DataFrame:
+    """Villages with the most NPL outstanding in a month: village, cooperative, npl_cents, npl_count."""
+    npl = func.sum(LoanMonth.outstanding_cents)
+    stmt = (select(Village.id, Village.name, Cooperative.name, npl, func.count())
+            .join(Loan, Loan.id == LoanMonth.loan_id)
+            .join(Borrower, Borrower.id == Loan.borrower_id)
+            .join(Village, Village.id == Borrower.village_id)
+            .join(Cooperative, Cooperative.id == Village.cooperative_id)
+            .where(LoanMonth.month == month, LoanMonth.loan_class.in_(NPL_CLASSES))
+            .group_by(Village.id, Village.name, Cooperative.name)
+            .order_by(npl.desc(), Village.name))
+    if segment:
+        stmt = stmt.where(segment_expr(get_settings(session).segment_cutoff) == segment)
+    stmt = scoped(stmt, scope, cooperative_col=LoanMonth.cooperative_id, officer_col=Loan.officer_id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    frame = _frame(session, stmt, ["village_id", "village", "cooperative", "npl_cents", "npl_count"])
+    return frame.astype({"npl_cents": "int64", "npl_count": "int64"})
+
