@@ -1,10 +1,10 @@
-"""An officer's own record: their assignments, deadlines, recoveries and history (read-only)."""
+"""An officer's own record: assignments, deadlines, recoveries and history, and the form to log a collection."""
 import datetime as dt
 
 import streamlit as st
 
 from components import context, frame
-from components import officer_views as views
+from components import method_views, officer_views as views
 from components.i18n import t
 
 viewer = frame.require("my_record")
@@ -16,3 +16,5 @@ if officer_id is None:
     st.stop()
 views.detail(viewer, officer_id, ctx=ctx, today=dt.date.today(), manage=False)
 st.caption(t("officers.my_record.read_only"))
+st.subheader(t("methods.form.title"), anchor=False)
+method_views.action_form(viewer, ctx, key="my_record.action")

@@ -24,7 +24,7 @@ from domain import method_figures as mf
 from domain.classes import NPL_CLASSES
 from domain.months import month_end
 from domain.scope import Scope
-from tests.apptest_support import ROOT, page, point_app_at, texts
+from tests.apptest_support import page, point_app_at, texts
 
 SECTIONS = ["compare", "where", "legal", "village"]
 

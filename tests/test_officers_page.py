@@ -101,7 +101,8 @@ def test_officer_sees_only_their_own_record(demo_db_url, lang):
                                      month=dt.date(2026, 10, 1))
     engine.dispose()
     assert name in [h.value for h in at.subheader]
-    assert len(at.metric) == 8 and not at.get("form")
+    assert len(at.metric) == 8
+    assert [f.form_id for f in at.button if f.form_id] == ["my_record.action"], "only the collection form"
     assert len(at.dataframe[0].value) == len(own) > 0, "their assignments, all of them"
     assert at.get("plotly_chart"), "their recoveries and loans are charted"
 
@@ -260,3 +261,10 @@ def test_good_assignment_writes_one_row_and_one_audit_row(private_db):
         assert row.target_cents == balance // 2
         assert (audit.action, audit.username) == ("assignment.create", "supervisor")
     engine.dispose()
+
+
+def test_officer_can_log_a_collection_on_their_own_page(demo_db_url):
+    at = page("my_record", username="officer")
+    assert not at.exception
+    assert any(s.value == "Record a collection action" for s in at.subheader)
+    assert at.text_input(key="my_record.action.contract") is not None
