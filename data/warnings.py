@@ -1,0 +1,363 @@
+"""Reads of the early-warning page: Special Mention, Normal loans at risk, hidden NPLs, evergreening, new NPLs.
+
+Every function takes the viewer's scope and applies it in SQL; lists take a ``limit`` and have an
+aggregate twin (by officer, or a Total), so a page never loads more than it shows. The rules are those
+of domain/warning_rules.py and domain/classes.py, written here in SQL; tests/test_warnings_data.py
+checks that both agree on hand-made loans.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import Date, Integer, and_, case, cast, exists, extract, func, literal, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.functions import FunctionElement
+
+from data.aggregates import segment_expr
+from data.models import Borrower, Cooperative, Loan, LoanMonth, Officer, PortfolioMonth
+from data.scoping import scoped
+from data.settings import get as get_settings
+from domain.classes import (CLASSES, LOSS, DOUBTFUL, NORMAL, NPL_CLASSES, PERFORMING_CLASSES, SPECIAL_MENTION,
+                            SUBSTANDARD, Thresholds, severity)
+from domain.months import month_end, previous_month
+from domain.scope import Scope
+from domain.segments import NEW
+from domain.warning_rules import (HIDDEN_BY_DAYS, HIDDEN_BY_RESTRUCTURING, INTEREST_PAYMENT_PURPOSE,
+                                  MATURITY_WINDOW_DAYS, Total)
+
+
+# --- portable date arithmetic -----------------------------------------------------------------------------------
+class month_end_of(FunctionElement):  # noqa: N801 - reads like the SQL function it stands for
+    """SQL: the last day of the month of a date column (domain.months.month_end)."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(month_end_of)
+def _month_end_postgresql(element, compiler, **kw) -> str:
+    return "CAST(date_trunc('month', %s) + INTERVAL '1 month' - INTERVAL '1 day' AS DATE)" % compiler.process(
+        element.clauses, **kw)
+
+
+@compiles(month_end_of, "sqlite")
+def _month_end_sqlite(element, compiler, **kw) -> str:
+    return "date(%s, 'start of month', '+1 month', '-1 day')" % compiler.process(element.clauses, **kw)
+
+
+class days_between(FunctionElement):  # noqa: N801
+    """SQL: whole days from the second date to the first (``first - second``)."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(days_between)
+def _days_between_postgresql(element, compiler, **kw) -> str:
+    first, second = list(element.clauses)
+    return "(%s - %s)" % (compiler.process(first, **kw), compiler.process(second, **kw))
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw) -> str:
+    first, second = list(element.clauses)
+    return "CAST(julianday(%s) - julianday(%s) AS INTEGER)" % (compiler.process(first, **kw),
+                                                                 compiler.process(second, **kw))
+
+
+# --- the classification rules in SQL ----------------------------------------------------------------------------------
+def severity_sql(class_col):
+    """SQL for domain.classes.severity: 0 (Normal) to 4 (Loss)."""
+    return case({c: i for i, c in enumerate(CLASSES)}, value=class_col)
+
+
+def floor_severity_sql(days_col, thresholds: Thresholds, restructured_npl=None):
+    """SQL for severity(domain.classes.floor_class(...)): the floor by days past due, thresholds as settings."""
+    by_days = case((days_col > thresholds.loss, severity(LOSS)), (days_col > thresholds.doubtful, severity(DOUBTFUL)),
+                   (days_col > thresholds.substandard, severity(SUBSTANDARD)),
+                   (days_col > 0, severity(SPECIAL_MENTION)), else_=severity(NORMAL))
+    if restructured_npl is None:
+        return by_days
+    return case((and_(restructured_npl, by_days < severity(SUBSTANDARD)), severity(SUBSTANDARD)), else_=by_days)
+
+
+def floor_class_sql(days_col, thresholds: Thresholds, restructured_npl=None):
+    """SQL for domain.classes.floor_class: the class name of the floor."""
+    return case({i: c for i, c in enumerate(CLASSES)}, value=floor_severity_sql(days_col, thresholds, restructured_npl))
+
+
+def restructured_npl_sql(month: dt.date):
+    """SQL: the loan was restructured by the end of ``month`` and was an NPL at a month end before that."""
+    prior = aliased(LoanMonth)
+    was_npl = exists(select(prior.loan_id).where(prior.loan_id == Loan.id, prior.loan_class.in_(NPL_CLASSES),
+                                                 month_end_of(prior.month) < Loan.restructured_on))
+    return and_(Loan.restructured_on.is_not(None), Loan.restructured_on <= month_end(month), was_npl)
+
+
+def worsened_sql(current_col, previous_col):
+    """SQL for domain.warning_rules.worsened: more severe than last month (a loan new this month is not)."""
+    return and_(previous_col.is_not(None), severity_sql(current_col) > severity_sql(previous_col))
+
+
+def _flag(condition):
+    """A condition as 1/0, so SQLite and PostgreSQL return the same thing."""
+    return case((condition, 1), else_=0)
+
+
+def _frame(session: Session, stmt, columns: list[str], *, ints: tuple[str, ...] = (),
+           flags: tuple[str, ...] = ()) -> pd.DataFrame:
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=columns)
+    for column in ints:
+        frame[column] = frame[column].fillna(0).astype("int64")
+    for column in flags:
+        frame[column] = frame[column].fillna(0).astype(bool)
+    return frame
+
+
+def _total(session: Session, rows) -> Total:
+    count, balance = session.execute(select(func.count(), func.coalesce(func.sum(rows.c.balance_cents), 0))
+                                     .select_from(rows)).one()
+    return Total(loan_count=int(count), balance_cents=int(balance))
+
+
+def _in_month(month: dt.date, previous=None):
+    """Loans reported in ``month`` with borrower, cooperative, originating officer (and last month's row)."""
+    stmt = (select(Loan.id.label("loan_id"), Loan.contract_no, Borrower.name.label("borrower"),
+                   Cooperative.name.label("cooperative"), Officer.name.label("officer"))
+            .select_from(LoanMonth)
+            .join(Loan, Loan.id == LoanMonth.loan_id)
+            .join(Borrower, Borrower.id == Loan.borrower_id)
+            .join(Cooperative, Cooperative.id == LoanMonth.cooperative_id)
+            .join(Officer, Officer.id == Loan.officer_id)
+            .where(LoanMonth.month == month))
+    if previous is not None:
+        stmt = stmt.outerjoin(previous, and_(previous.loan_id == LoanMonth.loan_id,
+                                             previous.month == previous_month(month)))
+    return stmt
+
+
+def _limit(stmt, limit: int | None):
+    return stmt if limit is None else stmt.limit(limit)
+
+
+def _restrict(session: Session, stmt, scope: Scope, segment: str | None):
+    if segment:
+        stmt = stmt.where(segment_expr(get_settings(session).segment_cutoff) == segment)
+    return scoped(stmt, scope, cooperative_col=Loan.cooperative_id, officer_col=Loan.officer_id)
+
+
+# --- Special Mention ------------------------------------------------------------------------------------------------
+def _special_mention(session: Session, *, scope: Scope, month: dt.date, segment: str | None):
+    previous = aliased(LoanMonth)
+    worse = worsened_sql(LoanMonth.loan_class, previous.loan_class)
+    stmt = (_in_month(month, previous)
+            .add_columns(LoanMonth.outstanding_cents.label("balance_cents"), LoanMonth.overdue_cents,
+                         LoanMonth.days_past_due, previous.loan_class.label("previous_class"),
+                         _flag(worse).label("worsened"))
+            .where(LoanMonth.loan_class == SPECIAL_MENTION))
+    return _restrict(session, stmt, scope, segment).subquery()
+
+
+def list_special_mention(session: Session, *, scope: Scope, month: dt.date, segment: str | None = None,
+                         limit: int | None = 200) -> pd.DataFrame:
+    """Special Mention loans of a month: those that worsened this month first, then by balance."""
+    rows = _special_mention(session, scope=scope, month=month, segment=segment)
+    stmt = _limit(select(rows).order_by(rows.c.worsened.desc(), rows.c.balance_cents.desc(), rows.c.loan_id), limit)
+    return _frame(session, stmt, list(rows.c.keys()), ints=("balance_cents", "overdue_cents"), flags=("worsened",))
+
+
+def get_special_mention_worsened(session: Session, *, scope: Scope, month: dt.date,
+                                 segment: str | None = None) -> Total:
+    """Special Mention loans that were Normal last month: the newest arrivals on the watch list."""
+    rows = _special_mention(session, scope=scope, month=month, segment=segment)
+    return _total(session, select(rows).where(rows.c.worsened == 1).subquery())
+
+
+# --- Normal loans at risk -------------------------------------------------------------------------------------------
+def _normal_at_risk(session: Session, *, scope: Scope, month: dt.date, segment: str | None):
+    """SQL for domain.warning_rules.normal_risk_reasons."""
+    previous = aliased(LoanMonth)
+    as_of = month_end(month)
+    has_days = LoanMonth.days_past_due > 0
+    worse = worsened_sql(LoanMonth.loan_class, previous.loan_class)
+    maturing = and_(LoanMonth.overdue_cents > 0,
+                    Loan.maturity_date.between(as_of, as_of + dt.timedelta(days=MATURITY_WINDOW_DAYS)))
+    stmt = (_in_month(month, previous)
+            .add_columns(LoanMonth.loan_class, previous.loan_class.label("previous_class"),
+                         LoanMonth.outstanding_cents.label("balance_cents"), LoanMonth.overdue_cents,
+                         LoanMonth.days_past_due, Loan.maturity_date, _flag(has_days).label("days_past_due_flag"),
+                         _flag(worse).label("worsened_flag"), _flag(maturing).label("maturity_flag"))
+            .where(or_(LoanMonth.loan_class == NORMAL, previous.loan_class == NORMAL), or_(has_days, worse, maturing)))
+    return _restrict(session, stmt, scope, segment).subquery()
+
+
+def list_normal_at_risk(session: Session, *, scope: Scope, month: dt.date, segment: str | None = None,
+                        limit: int | None = 200) -> pd.DataFrame:
+    """Loans Normal last month or now that show risk (flags say which rule), largest balance first."""
+    rows = _normal_at_risk(session, scope=scope, month=month, segment=segment)
+    stmt = _limit(select(rows).order_by(rows.c.balance_cents.desc(), rows.c.loan_id), limit)
+    return _frame(session, stmt, list(rows.c.keys()), ints=("balance_cents", "overdue_cents"),
+                  flags=("days_past_due_flag", "worsened_flag", "maturity_flag"))
+
+
+def get_normal_at_risk_total(session: Session, *, scope: Scope, month: dt.date, segment: str | None = None) -> Total:
+    """How many loans list_normal_at_risk holds and their balance."""
+    return _total(session, _normal_at_risk(session, scope=scope, month=month, segment=segment))
+
+
+# --- Hidden NPLs ----------------------------------------------------------------------------------------------------
+def _hidden(session: Session, *, scope: Scope, month: dt.date, segment: str | None):
+    """Loans recorded as performing whose floor (days past due, or restructured NPL) is Substandard or worse."""
+    thresholds = get_settings(session).thresholds
+    restructured = restructured_npl_sql(month)
+    floor = floor_severity_sql(LoanMonth.days_past_due, thresholds, restructured)
+    by_days = floor_severity_sql(LoanMonth.days_past_due, thresholds)
+    stmt = (_in_month(month)
+            .add_columns(Loan.cooperative_id, Loan.officer_id, LoanMonth.loan_class,
+                         floor_class_sql(LoanMonth.days_past_due, thresholds, restructured).label("floor_class"),
+                         LoanMonth.days_past_due, LoanMonth.outstanding_cents.label("balance_cents"),
+                         Loan.restructured_on,
+                         case((by_days >= severity(SUBSTANDARD), literal(HIDDEN_BY_DAYS)),
+                              else_=literal(HIDDEN_BY_RESTRUCTURING)).label("reason"))
+            .where(LoanMonth.loan_class.in_(PERFORMING_CLASSES), floor >= severity(SUBSTANDARD)))
+    return _restrict(session, stmt, scope, segment).subquery()
+
+
+def list_hidden_npls(session: Session, *, scope: Scope, month: dt.date, segment: str | None = None,
+                     limit: int | None = 200) -> pd.DataFrame:
+    """Hidden NPLs of a month with their recorded class and floor, largest balance first."""
+    rows = _hidden(session, scope=scope, month=month, segment=segment)
+    columns = ["loan_id", "contract_no", "borrower", "cooperative", "officer", "loan_class", "floor_class",
+               "days_past_due", "balance_cents", "restructured_on", "reason"]
+    stmt = _limit(select(*(rows.c[c] for c in columns)).order_by(rows.c.balance_cents.desc(), rows.c.loan_id), limit)
+    return _frame(session, stmt, columns, ints=("balance_cents",))
+
+
+def list_hidden_npl_by_officer(session: Session, *, scope: Scope, month: dt.date,
+                               segment: str | None = None) -> pd.DataFrame:
+    """Hidden NPLs by cooperative x originating officer x recorded class: count and balance to reclassify."""
+    rows = _hidden(session, scope=scope, month=month, segment=segment)
+    keys = (rows.c.cooperative_id, rows.c.cooperative, rows.c.officer_id, rows.c.officer, rows.c.loan_class)
+    stmt = (select(*keys, func.count(), func.sum(rows.c.balance_cents)).group_by(*keys)
+            .order_by(rows.c.cooperative, rows.c.officer, rows.c.loan_class))
+    return _frame(session, stmt, ["cooperative_id", "cooperative", "officer_id", "officer", "loan_class", "loan_count",
+                                  "balance_cents"], ints=("loan_count", "balance_cents"))
+
+
+# --- Evergreening ---------------------------------------------------------------------------------------------------
+def _overdue_closings(month: dt.date):
+    """Loans repaid before ``month`` that were overdue in their last reported month, with their closing day
+    (domain.warning_rules.closing_day)."""
+    last = (select(LoanMonth.loan_id, func.max(LoanMonth.month).label("last_month"))
+            .where(LoanMonth.month <= month).group_by(LoanMonth.loan_id).subquery())
+    last_row, old = aliased(LoanMonth), aliased(Loan)
+    return (select(old.id.label("loan_id"), old.borrower_id, old.issue_date,
+                   month_end_of(last.c.last_month).label("closing_day"))
+            .join(last, last.c.loan_id == old.id)
+            .join(last_row, and_(last_row.loan_id == old.id, last_row.month == last.c.last_month))
+            .where(last.c.last_month < month, last_row.days_past_due > 0)).cte("overdue_closing")
+
+
+def _evergreening(session: Session, *, scope: Scope, first: dt.date, month: dt.date, segment: str | None):
+    """SQL for domain.warning_rules.evergreen_rules over loans issued from ``first`` to the end of ``month``."""
+    window = get_settings(session).evergreen_window_days
+    issued = Loan.issue_date.between(first, month_end(month))
+    closings = _overdue_closings(month)
+    gap = days_between(Loan.issue_date, closings.c.closing_day)
+    pairs = (select(Loan.id.label("new_id"), func.min(closings.c.loan_id).label("old_id"))
+             .join(closings, and_(closings.c.borrower_id == Loan.borrower_id, closings.c.loan_id != Loan.id,
+                                  closings.c.issue_date <= Loan.issue_date))
+             .where(issued, gap.between(-window, window))
+             .group_by(Loan.id)).subquery()
+    linked, window_old, now = aliased(Loan), aliased(Loan), aliased(LoanMonth)
+    by_link = Loan.refinances_loan_id.is_not(None)
+    by_window = pairs.c.old_id.is_not(None)
+    interest = Loan.purpose == INTEREST_PAYMENT_PURPOSE
+    stmt = (select(Loan.id.label("loan_id"), Loan.contract_no, Borrower.name.label("borrower"),
+                   Cooperative.name.label("cooperative"), Loan.cooperative_id, Officer.name.label("officer"),
+                   Loan.officer_id, Loan.issue_date, Loan.principal_cents,
+                   func.coalesce(now.outstanding_cents, 0).label("balance_cents"),
+                   func.coalesce(linked.contract_no, window_old.contract_no).label("old_contract"),
+                   _flag(by_link).label("link_flag"), _flag(by_window).label("window_flag"),
+                   _flag(interest).label("interest_flag"))
+            .join(Borrower, Borrower.id == Loan.borrower_id)
+            .join(Cooperative, Cooperative.id == Loan.cooperative_id)
+            .join(Officer, Officer.id == Loan.officer_id)
+            .outerjoin(linked, linked.id == Loan.refinances_loan_id)
+            .outerjoin(pairs, pairs.c.new_id == Loan.id)
+            .outerjoin(window_old, window_old.id == pairs.c.old_id)
+            .outerjoin(now, and_(now.loan_id == Loan.id, now.month == month))
+            .where(issued, or_(by_link, by_window, interest)))
+    return _restrict(session, stmt, scope, segment).subquery()
+
+
+def list_evergreening(session: Session, *, scope: Scope, first: dt.date, month: dt.date, segment: str | None = None,
+                      limit: int | None = 200) -> pd.DataFrame:
+    """Loans issued in the period that refinance an overdue loan or pay interest, largest principal first."""
+    rows = _evergreening(session, scope=scope, first=first, month=month, segment=segment)
+    columns = ["loan_id", "contract_no", "borrower", "cooperative", "officer", "issue_date", "principal_cents",
+               "balance_cents", "old_contract", "link_flag", "window_flag", "interest_flag"]
+    stmt = _limit(select(*(rows.c[c] for c in columns)).order_by(rows.c.principal_cents.desc(), rows.c.loan_id),
+                  limit)
+    return _frame(session, stmt, columns, ints=("principal_cents", "balance_cents"),
+                  flags=("link_flag", "window_flag", "interest_flag"))
+
+
+def list_evergreening_by_officer(session: Session, *, scope: Scope, first: dt.date, month: dt.date,
+                                 segment: str | None = None) -> pd.DataFrame:
+    """Evergreening by cooperative x originating officer: loans, principal lent, balance now, loans per rule."""
+    rows = _evergreening(session, scope=scope, first=first, month=month, segment=segment)
+    keys = (rows.c.cooperative, rows.c.officer_id, rows.c.officer)
+    stmt = (select(*keys, func.count(), func.sum(rows.c.principal_cents), func.sum(rows.c.balance_cents),
+                   func.sum(rows.c.link_flag), func.sum(rows.c.window_flag), func.sum(rows.c.interest_flag))
+            .group_by(*keys).order_by(func.sum(rows.c.principal_cents).desc(), rows.c.officer))
+    columns = ["cooperative", "officer_id", "officer", "loan_count", "principal_cents", "balance_cents", "link_count",
+               "window_count", "interest_count"]
+    return _frame(session, stmt, columns, ints=tuple(columns[3:]))
+
+
+# --- New-NPL flow ---------------------------------------------------------------------------------------------------
+def list_new_npl_by_officer(session: Session, *, scope: Scope, month: dt.date) -> pd.DataFrame:
+    """New-segment NPLs of a month by originating officer, with the officer's new-segment gross balance."""
+    is_npl = PortfolioMonth.loan_class.in_(NPL_CLASSES)
+    npl_count = func.coalesce(func.sum(PortfolioMonth.loan_count).filter(is_npl), 0)
+    stmt = (select(Cooperative.name, Officer.id, Officer.name, npl_count,
+                   func.coalesce(func.sum(PortfolioMonth.balance_cents).filter(is_npl), 0),
+                   func.sum(PortfolioMonth.balance_cents))
+            .join(Cooperative, Cooperative.id == PortfolioMonth.cooperative_id)
+            .join(Officer, Officer.id == PortfolioMonth.officer_id)
+            .where(PortfolioMonth.month == month, PortfolioMonth.segment == NEW)
+            .group_by(Cooperative.name, Officer.id, Officer.name)
+            .having(npl_count > 0))
+    stmt = scoped(stmt, scope, cooperative_col=PortfolioMonth.cooperative_id, officer_col=PortfolioMonth.officer_id)
+    frame = _frame(session, stmt, ["cooperative", "officer_id", "officer", "npl_count", "npl_cents", "gross_cents"],
+                   ints=("npl_count", "npl_cents", "gross_cents"))
+    return frame.sort_values(["npl_cents", "officer"], ascending=[False, True], ignore_index=True)
+
+
+def list_vintage_rows(session: Session, *, scope: Scope, month: dt.date) -> pd.DataFrame:
+    """New-segment loans issued by the end of ``month`` by issue month x months on book of their first NPL
+    month (None: not NPL by ``month``): the input of domain.warning_rules.vintage_curves."""
+    cutoff = get_settings(session).segment_cutoff
+    first_npl = (select(LoanMonth.loan_id, func.min(LoanMonth.month).label("first_npl"))
+                 .where(LoanMonth.loan_class.in_(NPL_CLASSES), LoanMonth.month <= month)
+                 .group_by(LoanMonth.loan_id).subquery())
+
+    def month_index(column):
+        return cast(extract("year", column), Integer) * 12 + cast(extract("month", column), Integer)
+
+    loans = (select(cast(extract("year", Loan.issue_date), Integer).label("issue_year"),
+                    cast(extract("month", Loan.issue_date), Integer).label("issue_month"),
+                    (month_index(first_npl.c.first_npl) - month_index(Loan.issue_date)).label("npl_mob"),
+                    Loan.principal_cents)
+             .outerjoin(first_npl, first_npl.c.loan_id == Loan.id)
+             .where(Loan.issue_date >= cutoff, Loan.issue_date <= month_end(month)))
+    loans = scoped(loans, scope, cooperative_col=Loan.cooperative_id, officer_col=Loan.officer_id).subquery()
+    keys = (loans.c.issue_year, loans.c.issue_month, loans.c.npl_mob)
+    stmt = select(*keys, func.count(), func.sum(loans.c.principal_cents)).group_by(*keys).order_by(*keys)
+    frame = _frame(session, stmt, ["issue_year", "issue_month", "npl_mob", "loan_count", "principal_cents"],
+                   ints=("issue_year", "issue_month", "loan_count", "principal_cents"))
+    frame["npl_mob"] = frame.npl_mob.astype("Int64")
+    return frame
