@@ -33,3 +33,20 @@ def test_placeholders_match_between_languages():
 def test_translate_fills_values_and_falls_back_to_key():
     assert translate("table.showing", "es", shown=1, total=2).startswith("Se muestran 1 de 2")
     assert translate("no.such.key", "es") == "no.such.key"
+
+
+def test_no_key_is_defined_in_two_area_catalogs():
+    """Each area owns its keys; a key in two catalogs would silently depend on load order."""
+    import importlib
+    import pkgutil
+
+    from components import locales
+
+    owner: dict[str, str] = {}
+    clashes = []
+    for info in pkgutil.iter_modules(locales.__path__):
+        for key in importlib.import_module(f"{locales.__name__}.{info.name}").EN:
+            if key in owner:
+                clashes.append((key, owner[key], info.name))
+            owner[key] = info.name
+    assert not clashes, clashes
