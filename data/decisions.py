@@ -19,7 +19,7 @@ from data.errors import ValidationError, require_role
 from data.models import AppUser, Assignment, Cooperative, Decision, DecisionAssignment, Loan, Officer
 from data.reviews import assignments_for_write, officer_for_write
 from data.scoping import scoped
-from domain.decision_rules import proposal_problem, transition_problem
+from domain.decision_rules import proposal_problem, source_status, transition_problem
 from domain.decisions import APPROVED, PENDING, REJECTED, REVOKED
 from domain.scope import Actor, Scope
 
@@ -73,7 +73,8 @@ def _move(session: Session, *, actor: Actor, decision_id: int, to_status: str, t
         values = {"status": REVOKED, "revoked_by_id": actor.user_id, "revoked_at": at, "revocation_reason": text}
     else:
         values = {"status": to_status, "decided_by_id": actor.user_id, "decided_at": at, "decision_comment": text}
-    result = session.execute(update(Decision).where(Decision.id == decision.id, Decision.status == decision.status)
+    result = session.execute(update(Decision).where(Decision.id == decision.id,
+                                                   Decision.status == source_status(to_status))
                              .values(**values).execution_options(synchronize_session=False))
     if result.rowcount != 1:
         # someone else moved it between our read and our write: refuse, having changed nothing
@@ -200,11 +201,12 @@ def status_counts(session: Session, *, scope: Scope, first_day: dt.date | None =
     return frame.astype({"count": "int64", "amount_cents": "int64"})
 
 
-def list_officers(session: Session, *, scope: Scope) -> pd.DataFrame:
-    """Officers a form may name: in scope, active, by cooperative and name."""
+def list_officers(session: Session, *, scope: Scope, active_only: bool = True) -> pd.DataFrame:
+    """Officers in scope by cooperative and name: active ones for the forms, all of them for filters."""
     stmt = (select(Officer.id, Officer.name, Officer.employee_no, Officer.cooperative_id, Cooperative.name)
-            .join(Cooperative, Cooperative.id == Officer.cooperative_id)
-            .where(Officer.active.is_(True)).order_by(Cooperative.name, Officer.name))
+            .join(Cooperative, Cooperative.id == Officer.cooperative_id).order_by(Cooperative.name, Officer.name))
+    if active_only:
+        stmt = stmt.where(Officer.active.is_(True))
     stmt = scoped(stmt, scope, cooperative_col=Officer.cooperative_id, officer_col=Officer.id)
     return pd.DataFrame(session.execute(stmt).all(),
                         columns=["id", "name", "employee_no", "cooperative_id", "cooperative"])

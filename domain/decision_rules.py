@@ -49,6 +49,14 @@ def can_move(from_status: str, to_status: str) -> bool:
     return to_status in TRANSITIONS.get(from_status, frozenset())
 
 
+def source_status(to_status: str) -> str:
+    """The one status a decision must be in to move to ``to_status`` (each target has exactly one source)."""
+    sources = [status for status, targets in TRANSITIONS.items() if to_status in targets]
+    if len(sources) != 1:
+        raise ValueError(f"no single source status for {to_status!r}")
+    return sources[0]
+
+
 def _text_problem(field: str, value: str, max_chars: int) -> Problem | None:
     if not value or not value.strip():
         return field, f"error.decisions.{field}_required", {}
