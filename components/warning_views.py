@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.colors import n_colors
 
-from components import store, tables
+from components import charts, store, tables
 from components.charts import LAYOUT
 from components.context import PageContext
 from components.filters import Filters
@@ -67,16 +67,15 @@ def hidden_by_officer_chart(by_officer: pd.DataFrame, *, class_names: dict[str, 
     return fig
 
 
+CHART_TOP = 15
+
+
 def ranked_chart(frame: pd.DataFrame, *, category: str, value: str, symbol: str, title: str, value_name: str,
-                 color: str) -> go.Figure:
-    """Horizontal bars of a money column per category, largest on top."""
-    ordered = frame.groupby(category, as_index=False)[value].sum().sort_values(value)
-    fig = go.Figure(go.Bar(x=ordered[value] / 100, y=ordered[category], orientation="h", marker_color=color,
-                           name=value_name,
-                           hovertemplate=f"%{{y}}<br>{value_name}: {symbol}%{{x:,.0f}}<extra></extra>"))
-    fig.update_layout(title=title, margin=LAYOUT["margin"], height=max(260, 32 * len(ordered) + 90))
-    fig.update_xaxes(tickprefix=symbol, tickformat="~s")
-    return fig
+                 color: str, top: int = CHART_TOP) -> go.Figure:
+    """The largest ``top`` categories as ranked bars; the table under the chart lists every one."""
+    grouped = frame.groupby(category, as_index=False)[value].sum().nlargest(top, value)
+    return charts.ranked_bars(grouped, category=category, value=value, change=None, symbol=symbol, title=title,
+                              value_name=value_name, color=color)
 
 
 def quarter_colors(quarters: list[str]) -> dict[str, str]:

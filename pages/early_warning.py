@@ -58,6 +58,7 @@ officer_col.plotly_chart(views.ranked_chart(
     new_by_officer.assign(who=new_by_officer.officer + " · " + new_by_officer.cooperative), category="who",
     value="npl_cents", symbol=symbol, title=t("warnings.chart.new_officer", month=month(last)),
     value_name=t("warnings.kpi.new_npl"), color=SEGMENT_COLORS["new"]), key="chart.new.officer")
+officer_col.caption(t("warnings.chart.top_note", top=views.CHART_TOP))
 
 sm_tab, risk_tab, hidden_tab, evergreen_tab, new_tab = st.tabs(
     [t("warnings.tab.sm"), t("warnings.tab.at_risk"), t("warnings.tab.hidden"), t("warnings.tab.evergreen"),

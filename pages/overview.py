@@ -65,7 +65,7 @@ if from_month < to_month:
                                                 second=month(to_month)),
                                         x_title=month(to_month), y_title=month(from_month), symbol=money_symbol),
                          key=f"chart.migration.{value}")
-        table = matrix.rename(index=class_names, columns=class_names)
+        table = matrix.rename(index=class_names, columns=class_names).rename_axis(index=t("overview.from_to"))
         tab.dataframe(table / 100 if money_symbol else table, column_config={
             c: st.column_config.NumberColumn(format=f"{symbol}%,.0f" if money_symbol else "%,d")
             for c in table.columns})

@@ -1,6 +1,7 @@
 """Strings of the NPL overview page."""
 
 EN = {
+    "overview.from_to": "From \\ to",
     "overview.tab.npl": "NPL by class",
     "overview.tab.segment": "Old stock vs new NPLs",
     "overview.tab.all": "All five classes",
@@ -41,6 +42,7 @@ EN = {
 }
 
 ES = {
+    "overview.from_to": "De \\ a",
     "overview.tab.npl": "Morosidad por clase",
     "overview.tab.segment": "Cartera antigua frente a nueva",
     "overview.tab.all": "Las cinco clases",

@@ -1,6 +1,7 @@
 """Strings of the early-warning page."""
 
 EN = {
+    "warnings.chart.top_note": "The chart shows the {top} largest; the table below lists every officer.",
     "warnings.kpi.sm": "Special Mention",
     "warnings.kpi.sm_help": "Balance of Special Mention loans in {month} ({count} loans, {worsened} of them Normal last month); the change is against the previous month.",
     "warnings.kpi.at_risk": "Normal loans at risk",
@@ -68,6 +69,7 @@ EN = {
 }
 
 ES = {
+    "warnings.chart.top_note": "El gráfico muestra los {top} mayores; la tabla de abajo lista todos los oficiales.",
     "warnings.kpi.sm": "Mención especial",
     "warnings.kpi.sm_help": "Saldo de préstamos en mención especial en {month} ({count} préstamos, {worsened} de ellos normales el mes pasado); la variación es frente al mes anterior.",
     "warnings.kpi.at_risk": "Préstamos normales en riesgo",
