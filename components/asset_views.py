@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import forms, store, tables
+from components import forms, tables
 from components.auth import Viewer
 from components.format import date as fmt_date
 from components.format import money, share
@@ -187,27 +187,8 @@ def bounded_table(shown: pd.DataFrame, *, total: int, read_all: Callable[[], pd.
                   filename: str, key: str) -> None:
     """The first rows on screen, the count of all, and CSV/Excel of *all* rows built only when clicked."""
     labels = register_labels()  # translated now: read_all runs later, on another thread
-    table = tables.money_columns(shown, MONEY_COLUMNS).rename(columns=labels)
-    config = {labels[c]: st.column_config.NumberColumn(format=f"{symbol}%,.2f") for c in MONEY_COLUMNS}
-    st.dataframe(table, hide_index=True, width="stretch", column_config=config)
-    if total > len(shown):
-        st.caption(t("table.showing", shown=f"{len(shown):,}", total=f"{total:,}"))
-
-    def export() -> pd.DataFrame:
-        return tables.money_columns(read_all(), MONEY_COLUMNS).rename(columns=labels)
-
-    left, right = st.columns(2)
-    left.download_button(t("download.csv"), lambda: export().to_csv(index=False).encode("utf-8"), f"{filename}.csv",
-                         "text/csv", key=f"{key}.csv", on_click="ignore")
-    right.download_button(t("download.xlsx"), lambda: tables.to_excel(export()), f"{filename}.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}.xlsx",
-                          on_click="ignore")
-
-
-def read_uncached(function: Callable[..., pd.DataFrame], **arguments) -> pd.DataFrame:
-    """A full read for a download, outside the cache: it runs once, when the user asks for the file."""
-    with store.session() as session:
-        return function(session, **arguments)
+    tables.show(shown, labels=labels, money=list(MONEY_COLUMNS), symbol=symbol, key=key, filename=filename,
+                total_rows=total, full=read_all)
 
 
 # ---------------------------------------------------------------------------------------------- forms

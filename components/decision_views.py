@@ -117,32 +117,9 @@ def amount_cents(value: float | None) -> int | None:
 
 def bounded_table(shown: pd.DataFrame, *, total: int, labels: dict[str, str], money_cols: list[str], symbol: str,
                   read_all: Callable[[], pd.DataFrame], filename: str, key: str) -> None:
-    """A bounded slice on screen, the count of all rows, and downloads of *all* rows read only on click.
-
-    The download data is a callable (run by Streamlit when the button is pressed, outside the script run),
-    so a page never loads the whole result just to offer it.
-    """
-    shown = tables.money_columns(shown, money_cols).rename(columns=labels)
-    config = {labels.get(c, c): st.column_config.NumberColumn(format=f"{symbol}%,.2f") for c in money_cols}
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
-    if total > len(shown):
-        st.caption(t("table.showing", shown=f"{len(shown):,}", total=f"{total:,}"))
-
-    def export() -> pd.DataFrame:
-        return tables.money_columns(read_all(), money_cols).rename(columns=labels)
-
-    left, right = st.columns(2)
-    left.download_button(t("download.csv"), lambda: export().to_csv(index=False).encode("utf-8"),
-                         f"{filename}.csv", "text/csv", key=f"{key}.csv", on_click="ignore")
-    right.download_button(t("download.xlsx"), lambda: tables.to_excel(export()), f"{filename}.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}.xlsx",
-                          on_click="ignore")
-
-
-def read_uncached(function: Callable[..., pd.DataFrame], **arguments) -> pd.DataFrame:
-    """A full read for a download, outside the cache (it runs once, when the user asks for the file)."""
-    with store.session() as session:
-        return function(session, **arguments)
+    """A bounded slice on screen, the count of all rows, and downloads of *all* rows read only on click."""
+    tables.show(shown, labels=labels, money=money_cols, symbol=symbol, key=key, filename=filename, total_rows=total,
+                full=read_all)
 
 
 def history_labels() -> dict[str, str]:

@@ -6,16 +6,17 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from components import charts, store
+from components import charts, store, tables
 from components.context import PageContext
 from components.filters import Filters
 from components.format import money, month, share
-from components.i18n import t
+from components.i18n import label, t
 from components.kpis import Kpi
-from data import recoveries
+from data import portfolio, recoveries
 from domain import figures
 from domain.months import month_end, month_start, previous_month
-from domain.segments import NEW, OLD
+from domain.classes import CLASSES
+from domain.segments import NEW, OLD, SEGMENTS
 
 
 def _delta(now_cents: int, then_cents: int | None, symbol: str) -> str | None:
@@ -87,6 +88,41 @@ def cooperative_selection(by_coop: pd.DataFrame, chosen: Filters, symbol: str) -
             st.query_params["coop"] = str(int(match[0]))
             st.session_state.pop("overview.coop", None)
             st.rerun()
+
+
+LARGEST_SHOWN = 100
+
+
+def largest_labels() -> dict[str, str]:
+    return {"contract_no": t("common.contract"), "borrower": t("common.borrower"),
+            "cooperative": t("common.cooperative"), "responsible_officer": t("overview.responsible"),
+            "loan_class": t("common.class"), "balance_cents": t("common.balance"),
+            "days_past_due": t("common.days_past_due"), "segment": t("common.segment"),
+            "issue_date": t("common.issue_date")}
+
+
+def code_names() -> dict[str, dict[str, str]]:
+    """Display names of the codes in the NPL list, translated now (downloads run on another thread)."""
+    return {"loan_class": {c: label("class", c) for c in CLASSES}, "segment": {s: label("segment", s) for s in SEGMENTS}}
+
+
+def words_for_codes(frame: pd.DataFrame, names: dict[str, dict[str, str]] | None = None) -> pd.DataFrame:
+    names = names or code_names()
+    out = frame.drop(columns=["loan_id"])
+    for column, words in names.items():
+        out[column] = out[column].map(lambda v, w=words: w.get(v, v))
+    return out
+
+
+def largest_table(chosen: Filters, symbol: str) -> None:
+    """The largest NPLs of the last month: the first rows on screen, every row in the downloads."""
+    arguments = dict(scope=chosen.scope, month=chosen.last, segment=chosen.segment)
+    rows = store.read(portfolio.largest_npls, limit=LARGEST_SHOWN, **arguments)
+    total = store.read(portfolio.count_npls, **arguments)
+    names = code_names()
+    tables.show(words_for_codes(rows, names), labels=largest_labels(), money=["balance_cents"], symbol=symbol,
+                key="overview.largest", filename=f"largest-npls-{month(chosen.last)}", total_rows=total,
+                full=lambda: words_for_codes(tables.read_now(portfolio.largest_npls, limit=None, **arguments), names))
 
 
 def migration_months(months: list[dt.date], chosen: Filters) -> tuple[dt.date, dt.date]:

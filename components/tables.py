@@ -1,12 +1,21 @@
-"""Tables with money columns in the configured currency, and full downloads as CSV and Excel."""
+"""Tables with money columns in the configured currency, and downloads (CSV, Excel) of the full result.
+
+Pages show a bounded slice; the downloads may be given a callable that reads everything only when the
+user clicks (Streamlit runs it outside the script run), so no page loads a whole list just to offer it.
+Anything translated must be translated before the callable is built: it runs on another thread.
+"""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
+from components import store
 from components.i18n import t
+
+Source = pd.DataFrame | Callable[[], pd.DataFrame]
 
 
 def money_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -24,21 +33,48 @@ def to_excel(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def downloads(frame: pd.DataFrame, *, filename: str, key: str) -> None:
+def read_all(function: Callable[..., pd.DataFrame], **arguments) -> Callable[[], pd.DataFrame]:
+    """A full, uncached read for a download; the viewer's scope travels in ``arguments``."""
+    def load() -> pd.DataFrame:
+        with store.session() as session:
+            return function(session, **arguments)
+    return load
+
+
+def read_now(function: Callable[..., pd.DataFrame], **arguments) -> pd.DataFrame:
+    """The same full, uncached read, run at once (inside a download callable)."""
+    return read_all(function, **arguments)()
+
+
+def downloads(source: Source, *, filename: str, key: str) -> None:
+    """CSV and Excel buttons; a callable source is read only when a button is pressed."""
+    export = source if callable(source) else (lambda: source)
     left, right = st.columns(2)
-    left.download_button(t("download.csv"), frame.to_csv(index=False).encode("utf-8"), f"{filename}.csv",
-                         "text/csv", key=f"{key}.csv")
-    right.download_button(t("download.xlsx"), to_excel(frame), f"{filename}.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}.xlsx")
+    left.download_button(t("download.csv"), lambda: export().to_csv(index=False).encode("utf-8"), f"{filename}.csv",
+                         "text/csv", key=f"{key}.csv", on_click="ignore")
+    right.download_button(t("download.xlsx"), lambda: to_excel(export()), f"{filename}.xlsx",
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}.xlsx",
+                          on_click="ignore")
+
+
+def show_display(display: pd.DataFrame, *, money_headers: list[str], symbol: str, total: int | None = None) -> None:
+    """A display-ready table (translated headers, money in currency units) with 'showing N of M'."""
+    config = {header: st.column_config.NumberColumn(format=f"{symbol}%,.2f") for header in money_headers}
+    st.dataframe(display, hide_index=True, width="stretch", column_config=config)
+    if total is not None and total > len(display):
+        st.caption(t("table.showing", shown=f"{len(display):,}", total=f"{total:,}"))
 
 
 def show(frame: pd.DataFrame, *, labels: dict[str, str], money: list[str], symbol: str, key: str,
-         filename: str, total_rows: int | None = None, full: pd.DataFrame | None = None) -> None:
+         filename: str, total_rows: int | None = None, full: Source | None = None) -> None:
     """Show a table with translated headers and money formatting; downloads carry ``full`` when given."""
-    shown = money_columns(frame, money).rename(columns=labels)
-    config = {labels.get(c, c): st.column_config.NumberColumn(format=f"{symbol}%,.2f") for c in money}
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
-    if total_rows is not None and total_rows > len(frame):
-        st.caption(t("table.showing", shown=f"{len(frame):,}", total=f"{total_rows:,}"))
-    export = money_columns(full if full is not None else frame, money).rename(columns=labels)
-    downloads(export, filename=filename, key=key)
+    def display(rows: pd.DataFrame) -> pd.DataFrame:
+        return money_columns(rows, money).rename(columns=labels)
+
+    show_display(display(frame), money_headers=[labels.get(c, c) for c in money], symbol=symbol, total=total_rows)
+    if full is None:
+        downloads(display(frame), filename=filename, key=key)
+    elif callable(full):
+        downloads(lambda: display(full()), filename=filename, key=key)
+    else:
+        downloads(display(full), filename=filename, key=key)

@@ -135,10 +135,7 @@ def prepare(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
 
 def full_loader(function: Callable[..., pd.DataFrame], **arguments) -> Callable[[], pd.DataFrame]:
     """The whole list (no limit), read only when a download is clicked; the scope is in ``arguments``."""
-    def load() -> pd.DataFrame:
-        with store.session() as session:
-            return function(session, limit=None, **arguments)
-    return load
+    return tables.read_all(function, limit=None, **arguments)
 
 
 def bounded_table(rows: pd.DataFrame, *, total: int, spec: TableSpec, symbol: str, key: str, filename: str,
@@ -147,17 +144,10 @@ def bounded_table(rows: pd.DataFrame, *, total: int, spec: TableSpec, symbol: st
     if rows.empty:
         st.info(t("warnings.table.empty"))
         return
-    config = {spec.labels[c]: st.column_config.NumberColumn(format=f"{symbol}%,.2f") for c in spec.money}
-    st.dataframe(prepare(rows, spec), hide_index=True, width="stretch", column_config=config)
-    if total > len(rows):
-        st.caption(t("table.showing", shown=f"{len(rows):,}", total=f"{total:,}"))
+    tables.show_display(prepare(rows, spec), money_headers=[spec.labels[c] for c in spec.money], symbol=symbol,
+                        total=total)
     source = load_all or (lambda: rows)
-    left, right = st.columns(2)
-    left.download_button(t("download.csv"), lambda: prepare(source(), spec).to_csv(index=False).encode("utf-8"),
-                         f"{filename}.csv", "text/csv", key=f"{key}.csv", on_click="ignore")
-    right.download_button(t("download.xlsx"), lambda: tables.to_excel(prepare(source(), spec)), f"{filename}.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}.xlsx",
-                          on_click="ignore")
+    tables.downloads(lambda: prepare(source(), spec), filename=filename, key=key)
 
 
 def watch_list(function: Callable[..., pd.DataFrame], arguments: dict, *, total: int, spec: TableSpec, symbol: str,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, SmallInteger,
-                        String, Text, UniqueConstraint)
+                        String, Text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from data.types import Cents, Code, IntPK, LongText, Month, OptionalCents, ShortText, Timestamp, fk

@@ -4,7 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from components import asset_views as views
-from components import context, filters, frame, kpis, store
+from components import context, filters, frame, kpis, store, tables
 from components.i18n import label, t
 from data import assets
 from domain.asset_ageing import BUCKETS, DisposalLimits
@@ -55,7 +55,7 @@ else:
     views.bounded_table(
         views.register_for_display(shown, words), total=store.read(assets.count_register, scope=scope, today=today,
                                                             **chosen_filters),
-        read_all=lambda: views.register_for_display(views.read_uncached(
+        read_all=lambda: views.register_for_display(tables.read_now(
             assets.register, scope=scope, today=today, limit=None, **chosen_filters), words),
         symbol=symbol, filename=f"foreclosed-assets-{today.isoformat()}", key="assets.register")
     st.caption(t("assets.register.help"))

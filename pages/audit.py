@@ -8,7 +8,7 @@ import datetime as dt
 
 import streamlit as st
 
-from components import frame, kpis, store
+from components import frame, kpis, store, tables
 from components import decision_views as views
 from components.i18n import t
 from components.kpis import Kpi
@@ -36,7 +36,7 @@ if shown.empty:
     st.info(t("audit.empty"))
     st.stop()
 views.bounded_table(shown, total=total, labels=views.audit_labels(), money_cols=[], symbol="",
-                    read_all=lambda: views.read_uncached(audit_trail.list_, scope=scope, limit=None, **chosen),
+                    read_all=lambda: tables.read_now(audit_trail.list_, scope=scope, limit=None, **chosen),
                     filename="audit-trail", key="audit.table")
 st.subheader(t("audit.detail.title"))
 views.audit_detail(shown)

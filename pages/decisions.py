@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from components import context, filters, frame, kpis, store
+from components import context, filters, frame, kpis, store, tables
 from components import decision_views as views
 from components.i18n import label, t
 from data import decisions, reviews
@@ -52,7 +52,7 @@ elif section == "history":
     views.bounded_table(views.for_display(shown), total=store.read(decisions.count_history, scope=scope,
                                                                    **chosen_filters),
                         labels=views.history_labels(), money_cols=["amount_cents"], symbol=symbol,
-                        read_all=lambda: views.for_display(views.read_uncached(
+                        read_all=lambda: views.for_display(tables.read_now(
                             decisions.history, scope=scope, limit=None, **chosen_filters)),
                         filename="decisions", key="decisions.history")
     if may_decide:
@@ -69,5 +69,5 @@ else:
                                                        limit=views.TABLE_LIMIT)),
                         total=store.read(reviews.count, scope=scope, officer_id=officer_id), labels={},
                         money_cols=[], symbol=symbol, filename="reviews", key="reviews.table",
-                        read_all=lambda: views.reviews_table(views.read_uncached(
+                        read_all=lambda: views.reviews_table(tables.read_now(
                             reviews.list_, scope=scope, officer_id=officer_id, limit=None)))

@@ -1,10 +1,10 @@
 """The director's overview: is the absolute NPL balance falling, where, and how loans migrate."""
 import streamlit as st
 
-from components import charts, context, filters, frame, kpis, store, tables
+from components import charts, context, filters, frame, kpis, store
 from components.format import money, month, share
 from components.i18n import label, t
-from components.overview import cooperative_selection, kpi_row, migration_months
+from components.overview import cooperative_selection, kpi_row, largest_table, migration_months
 from data import portfolio
 from domain import figures
 from domain.classes import CLASSES, CLOSED_LOAN, NEW_LOAN, NPL_CLASSES
@@ -71,14 +71,5 @@ if from_month < to_month:
             for c in table.columns})
 
 st.subheader(t("overview.largest", month=month(chosen.last)))
-largest = store.read(portfolio.largest_npls, scope=chosen.scope, month=chosen.last, segment=chosen.segment, limit=None)
-for column, vocabulary in (("loan_class", "class"), ("segment", "segment")):
-    largest[column] = largest[column].map(lambda v, voc=vocabulary: label(voc, v))
-labels = {"contract_no": t("common.contract"), "borrower": t("common.borrower"), "cooperative": t("common.cooperative"),
-          "responsible_officer": t("overview.responsible"), "loan_class": t("common.class"),
-          "balance_cents": t("common.balance"), "days_past_due": t("common.days_past_due"),
-          "segment": t("common.segment"), "issue_date": t("common.issue_date")}
-tables.show(largest.drop(columns=["loan_id"]).head(100), labels=labels, money=["balance_cents"], symbol=symbol,
-            key="overview.largest", filename=f"largest-npls-{month(chosen.last)}", total_rows=len(largest),
-            full=largest.drop(columns=["loan_id"]))
+largest_table(chosen, symbol)
 st.caption(t("overview.definitions", symbol=symbol, total=money(figures.npl_balance(balances, chosen.last), symbol)))
