@@ -50,5 +50,7 @@ def require(page_key: str) -> Viewer:
 
 def header(page_key: str, viewer: Viewer, scope_name: str | None = None) -> None:
     st.title(t(f"nav.{page_key}"))
+    if viewer.scope.officer_id is not None:
+        scope_name = t("frame.own_record")
     st.caption(t("frame.signed_in_as", name=viewer.display_name, role=label("role", viewer.role),
                  scope=scope_name or t("frame.union")))

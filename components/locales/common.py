@@ -1,6 +1,7 @@
 """Strings shared by every page: the frame, login, filters, vocabularies."""
 
 EN = {
+    "frame.own_record": "own assignments",
     "app.preparing": "Opening the loan database (on the very first start the demo data is generated: about half a minute)…",
     "app.title": "NPL Oversight",
     "app.subtitle": "Union of rural credit cooperatives",
@@ -85,6 +86,7 @@ EN = {
 }
 
 ES = {
+    "frame.own_record": "asignaciones propias",
     "app.preparing": "Abriendo la base de datos de préstamos (en el primer arranque se generan los datos de demostración: unos treinta segundos)…",
     "app.title": "Supervisión de morosidad",
     "app.subtitle": "Unión de cooperativas de crédito rural",
