@@ -116,9 +116,10 @@ def requested_officer() -> int | None:
     """The officer id in the address (?officer=ID), or None when absent or not a number."""
     raw = st.query_params.get(OFFICER_PARAM)
     try:
-        return int(raw) if raw is not None else None
+        value = int(raw) if raw is not None else None
     except ValueError:
         return None
+    return value if value is not None and 0 < value < 2**31 else None
 
 
 def _nonce() -> int:

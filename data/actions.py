@@ -14,6 +14,7 @@ from data.errors import ValidationError, require_role
 from data.models import Assignment, CollectionAction, Loan, LoanMonth
 from data.settings import get as get_settings
 from domain.assignments import OPEN
+from domain.inputs import amount_too_large, has_nul
 from domain.methods import ACTION_OUTCOMES, METHODS, VILLAGE, VILLAGE_SOURCES
 from domain.roles import OFFICER
 from domain.scope import Actor
@@ -51,6 +52,8 @@ def _whole_cents(field: str, value: object) -> int:
         raise ValidationError(field, "error.methods.amount_not_whole")
     if value < 0:
         raise ValidationError(field, "error.methods.negative")
+    if amount_too_large(value):
+        raise ValidationError(field, "error.amount_too_large")
     return value
 
 
@@ -107,6 +110,8 @@ def record_action(session: Session, *, actor: Actor, contract_no: str, method: s
         raise ValidationError("outcome", "error.methods.amount_without_payment")
     if not isinstance(note, str) or len(note) > NOTE_MAX_CHARS:
         raise ValidationError("note", "error.methods.note_too_long", limit=NOTE_MAX_CHARS)
+    if has_nul(note):
+        raise ValidationError("note", "error.nul_character")
 
     row = CollectionAction(loan_id=loan.id, assignment_id=assignment.id if assignment else None,
                            officer_id=officer_id, cooperative_id=loan.cooperative_id, method=method,

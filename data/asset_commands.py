@@ -17,6 +17,7 @@ from data.errors import ValidationError, require_role
 from data.models import Assignment, CollectionAction, ForeclosedAsset, Loan
 from domain.assets import DISPOSAL_METHODS, DISPOSED, IN_DISPOSAL, PENDING
 from domain.assignments import OPEN
+from domain.inputs import amount_too_large
 from domain.methods import ASSET_DISPOSAL
 from domain.scope import Actor
 
@@ -58,6 +59,8 @@ def _check_amount(field: str, cents: object) -> int:
         raise ValidationError(field, "error.asset.amount_required")
     if cents < 0:
         raise ValidationError(field, "error.asset.amount_negative")
+    if amount_too_large(cents):
+        raise ValidationError(field, "error.amount_too_large")
     return cents
 
 

@@ -12,6 +12,7 @@ from data.audit import now, record
 from data.errors import ValidationError, require_role
 from data.models import AppUser, Cooperative, Officer
 from data.passwords import hash_password, policy_problem
+from domain.inputs import has_nul
 from domain.roles import OFFICER, ROLES
 from domain.scope import Actor, Scope
 
@@ -110,11 +111,15 @@ def create(session: Session, *, actor: Actor, username: str, display_name: str, 
         raise ValidationError("username", "error.username_taken")
     if not display_name.strip() or len(display_name) > 120:
         raise ValidationError("display_name", "error.display_name")
+    if has_nul(display_name):
+        raise ValidationError("display_name", "error.nul_character")
+    if len(email.strip()) > 200 or has_nul(email):
+        raise ValidationError("email", "error.email_invalid")
     problem = policy_problem(password)
     if problem:
         raise ValidationError("password", f"error.password_{problem}")
     _check_scope(session, role, cooperative_id, officer_id)
-    user = AppUser(username=username, display_name=display_name.strip(), email=email.strip()[:200],
+    user = AppUser(username=username, display_name=display_name.strip(), email=email.strip(),
                    password_hash=hash_password(password), role=role, cooperative_id=cooperative_id,
                    officer_id=officer_id, active=True, failed_logins=0, created_at=now())
     session.add(user)

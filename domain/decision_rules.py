@@ -11,6 +11,7 @@ from typing import Final
 
 from domain.decisions import (APPROVED, KINDS, KINDS_WITH_AMOUNT, KINDS_WITH_MONTHS, PENDING, REJECTED,
                               REVIEW_RATINGS, REVOKED)
+from domain.inputs import MAX_AMOUNT_CENTS, has_nul
 
 Problem = tuple[str, str, dict[str, object]]
 
@@ -20,7 +21,6 @@ COMMENT_MAX_CHARS: Final = 2000
 MIN_SUSPENSION_MONTHS: Final = 1
 MAX_SUSPENSION_MONTHS: Final = 24
 #: an amount above this (100 million currency units) is a typing error, not a sanction
-MAX_AMOUNT_CENTS: Final = 100_000_000 * 100
 #: how far before or after today a decision may take effect; wider is almost surely a typo in the year
 EFFECTIVE_WINDOW_DAYS: Final = 366
 #: a review period longer than this is not a periodic review
@@ -62,6 +62,8 @@ def _text_problem(field: str, value: str, max_chars: int) -> Problem | None:
         return field, f"error.decisions.{field}_required", {}
     if len(value) > max_chars:
         return field, "error.decisions.too_long", {"max": max_chars}
+    if has_nul(value):
+        return field, "error.nul_character", {}
     return None
 
 
@@ -130,4 +132,6 @@ def review_problem(*, period_start: dt.date | None, period_end: dt.date | None, 
         return "findings", "error.reviews.findings_required", {}
     if len(findings) > FINDINGS_MAX_CHARS:
         return "findings", "error.reviews.findings_too_long", {"max": FINDINGS_MAX_CHARS}
+    if has_nul(findings):
+        return "findings", "error.nul_character", {}
     return None

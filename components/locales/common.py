@@ -1,6 +1,9 @@
 """Strings shared by every page: the frame, login, filters, vocabularies."""
 
 EN = {
+    "error.nul_character": "The text contains a NUL control character, which cannot be stored; remove it.",
+    "error.amount_too_large": "The amount is larger than any this dashboard accepts (100 million).",
+    "error.email_invalid": "The e-mail address is too long (at most 200 characters) or contains a control character.",
     "frame.own_record": "own assignments",
     "app.preparing": "Opening the loan database (on the very first start the demo data is generated: about half a minute)…",
     "app.title": "NPL Oversight",
@@ -86,6 +89,9 @@ EN = {
 }
 
 ES = {
+    "error.nul_character": "El texto contiene un carácter de control NUL, que no se puede guardar; elimínelo.",
+    "error.amount_too_large": "El importe supera el máximo que admite este panel (100 millones).",
+    "error.email_invalid": "El correo electrónico es demasiado largo (máximo 200 caracteres) o contiene un carácter de control.",
     "frame.own_record": "asignaciones propias",
     "app.preparing": "Abriendo la base de datos de préstamos (en el primer arranque se generan los datos de demostración: unos treinta segundos)…",
     "app.title": "Supervisión de morosidad",
