@@ -69,3 +69,23 @@ def demo_db_url(tmp_path_factory) -> str:
     engine.dispose()
     point_app_at(url)
     return url
+
+
+@pytest.fixture
+def private_demo_url(demo_db_url, tmp_path) -> str:
+    """A copy of the demo database for page tests that write; the app is pointed back afterwards."""
+    from tests.apptest_support import point_app_at
+
+    path = tmp_path / "private-demo.db"
+    shutil.copy(demo_db_url.removeprefix("sqlite:///"), path)
+    url = f"sqlite:///{path}"
+    point_app_at(url)
+    yield url
+    point_app_at(demo_db_url)
+
+
+@pytest.fixture
+def private_demo_engine(private_demo_url) -> Engine:
+    engine = make_engine(private_demo_url)
+    yield engine
+    engine.dispose()

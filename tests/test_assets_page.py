@@ -5,7 +5,6 @@ Tests that submit forms run on a private copy of the demo database, so the share
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 from sqlalchemy import func, select
@@ -15,7 +14,7 @@ from data import assets as reads
 from data.db import make_engine, transaction
 from data.models import AuditLog, CollectionAction, ForeclosedAsset
 from domain.scope import Scope
-from tests.apptest_support import page, point_app_at, texts
+from tests.apptest_support import page, texts
 
 
 def _charts(at) -> int:
@@ -82,16 +81,8 @@ def test_register_filters_narrow_the_table(demo_db_url):
 
 # --------------------------------------------------------------------------------------------- forms
 @pytest.fixture
-def private_db(demo_db_url, tmp_path):
-    """A copy of the demo database for tests that write; the app is pointed back afterwards."""
-    path = tmp_path / "assets-forms.db"
-    shutil.copy(demo_db_url.removeprefix("sqlite:///"), path)
-    url = f"sqlite:///{path}"
-    point_app_at(url)
-    engine = make_engine(url)
-    yield engine
-    engine.dispose()
-    point_app_at(demo_db_url)
+def private_db(private_demo_engine):
+    return private_demo_engine
 
 
 def _state(engine) -> tuple:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 
 import pytest
 from sqlalchemy import func, select
@@ -24,7 +23,7 @@ from domain import method_figures as mf
 from domain.classes import NPL_CLASSES
 from domain.months import month_end
 from domain.scope import Scope
-from tests.apptest_support import page, point_app_at, texts
+from tests.apptest_support import page, texts
 
 SECTIONS = ["compare", "where", "legal", "village"]
 
@@ -143,16 +142,8 @@ def test_segment_filter_from_the_url(demo_db_url):
 
 # --------------------------------------------------------------------------------------------- the form
 @pytest.fixture
-def private_db(demo_db_url, tmp_path):
-    """A copy of the demo database for tests that write; the app is pointed back afterwards."""
-    path = tmp_path / "methods-form.db"
-    shutil.copy(demo_db_url.removeprefix("sqlite:///"), path)
-    url = f"sqlite:///{path}"
-    point_app_at(url)
-    engine = make_engine(url)
-    yield engine
-    engine.dispose()
-    point_app_at(demo_db_url)
+def private_db(private_demo_engine):
+    return private_demo_engine
 
 
 def _counts(engine) -> tuple[int, int]:

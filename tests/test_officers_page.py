@@ -6,7 +6,6 @@ untouched.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -18,7 +17,7 @@ from data import officers as reads
 from data.db import make_engine, transaction
 from data.models import AppUser, Assignment, AuditLog, Officer
 from domain.scope import Scope
-from tests.apptest_support import page, point_app_at, texts
+from tests.apptest_support import page, texts
 
 
 def _engine(url: str):
@@ -166,14 +165,8 @@ def test_gap_links_follow_the_decisions_contract(demo_db_url):
 
 # --- the assignment form, on a private copy ------------------------------------------------------------------------
 @pytest.fixture
-def private_db(demo_db_url, tmp_path):
-    """A copy of the demo database for tests that write; the app is pointed back afterwards."""
-    path = tmp_path / "private.db"
-    shutil.copy(demo_db_url.removeprefix("sqlite:///"), path)
-    url = f"sqlite:///{path}"
-    point_app_at(url)
-    yield url
-    point_app_at(demo_db_url)
+def private_db(private_demo_url):
+    return private_demo_url
 
 
 def _counts(url: str) -> tuple[int, int]:
