@@ -4,13 +4,14 @@ import streamlit as st
 from components import frame, store
 from components.admin_forms import create_user_form, edit_user_form, reset_password_form, settings_form
 from components.i18n import label, t
+from components.import_views import import_section
 from data import portfolio, settings, users
 
 viewer = frame.require("admin")
 frame.header("admin", viewer)
 cooperatives = store.read(portfolio.list_cooperatives, scope=viewer.scope)
 
-users_tab, settings_tab = st.tabs([t("admin.tab.users"), t("admin.tab.settings")])
+users_tab, settings_tab, import_tab = st.tabs([t("admin.tab.users"), t("admin.tab.settings"), t("import.title")])
 with users_tab:
     accounts = store.read(users.list_, actor=viewer.actor)
     officers = store.read(users.list_officer_choices, actor=viewer.actor)
@@ -26,3 +27,5 @@ with users_tab:
         reset_password_form(viewer, accounts)
 with settings_tab:
     settings_form(viewer, store.read(settings.get))
+with import_tab:
+    import_section(viewer, key="admin.import")

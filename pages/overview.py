@@ -5,6 +5,7 @@ from components import charts, context, filters, frame, kpis, store
 from components.format import money, month, share
 from components.i18n import label, t
 from components.overview import cooperative_selection, kpi_row, largest_table, migration_months
+from components.report_views import report_button
 from data import portfolio
 from domain import figures
 from domain.classes import CLASSES, CLOSED_LOAN, NEW_LOAN, NPL_CLASSES
@@ -17,6 +18,7 @@ symbol = ctx.symbol
 
 balances = store.read(portfolio.balances_by_month, scope=chosen.scope, first=ctx.months[0], last=chosen.last)
 kpis.show(kpi_row(balances, chosen, ctx))
+report_button(viewer, ctx, chosen.last, key="overview.report", scope=chosen.scope)
 
 class_names = {c: label("class", c) for c in (*CLASSES, NEW_LOAN, CLOSED_LOAN)}
 in_period = balances[balances.month >= chosen.first]

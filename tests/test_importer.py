@@ -362,3 +362,17 @@ def test_import_section_renders_and_asks_for_a_file(demo_db_url, lang):
     assert len(at.selectbox) == 2
     at.button(key="imp.check").click().run()
     assert [w.value for w in at.warning] == [translate("import.need_file", lang)]
+
+
+def test_a_blank_month_column_with_no_month_chosen_is_refused(book):
+    engine, ids = book
+    body = rows(ids)
+    for row in body:
+        row[HEADER.index("month")] = ""
+    before = counts(engine)
+    with pytest.raises(ImportFileError) as raised:
+        run(engine, csv_bytes(HEADER, body), month=None)
+    assert raised.value.key == "error.import.month_required"
+    assert counts(engine) == before
+    # a float from an Excel formula with binary noise is still an exact amount
+    assert parse_amount(0.1 + 0.2) == 30 and parse_amount(1500.5) == 150_050
