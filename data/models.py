@@ -109,7 +109,8 @@ class Assignment(Base):
     __tablename__ = "assignment"
     __table_args__ = (CheckConstraint("target_cents > 0", name="target_positive"),
                       CheckConstraint("deadline > assigned_on", name="deadline_after_assignment"),
-                      Index("ix_assignment_officer_outcome", "officer_id", "outcome"))
+                      Index("ix_assignment_officer_outcome", "officer_id", "outcome"),
+                      Index("ix_assignment_outcome_loan", "outcome", "loan_id"))
     id: Mapped[IntPK]
     loan_id: Mapped[int] = fk("loan.id")
     officer_id: Mapped[int] = fk("officer.id")
@@ -126,7 +127,8 @@ class CollectionAction(Base):
     __tablename__ = "collection_action"
     __table_args__ = (CheckConstraint("recovered_cents >= 0", name="recovered_not_negative"),
                       CheckConstraint("cost_cents >= 0", name="cost_not_negative"),
-                      Index("ix_collection_action_coop_date", "cooperative_id", "action_date"))
+                      Index("ix_collection_action_coop_date", "cooperative_id", "action_date"),
+                      Index("ix_collection_action_action_date", "action_date"))
     id: Mapped[IntPK]
     loan_id: Mapped[int] = fk("loan.id")
     assignment_id: Mapped[int | None] = fk("assignment.id", nullable=True)

@@ -1,0 +1,31 @@
+"""A tiny run of the benchmark and the plan check, so neither rots (times are not asserted: not a timed test)."""
+from __future__ import annotations
+
+import os
+import re
+
+import streamlit as st
+
+from bench import explain, run
+
+
+def test_benchmark_and_explain_smoke_run(tmp_path, monkeypatch):
+    # run.main repoints the app; monkeypatch puts both variables back for the page tests that follow
+    monkeypatch.setenv("DATABASE_URL", os.environ.get("DATABASE_URL", "sqlite:///unused.db"))
+    monkeypatch.setenv("NPL_COOKIE_KEY", os.environ.get("NPL_COOKIE_KEY", "x" * 40))
+    monkeypatch.setattr(run, "REPORT", tmp_path / "benchmarks.md")
+    monkeypatch.setattr(explain, "REPORT", tmp_path / "explain.md")
+    url = f"sqlite:///{tmp_path}/bench-{{loans}}.db"
+    try:
+        assert run.main(["--loans", "60,120", "--months", "8", "--url", url, "--repeats", "1",
+                         "--pages", "overview,admin"]) == 0
+        report = (tmp_path / "benchmarks.md").read_text()
+        for page, user in (("overview", "director"), ("admin", "admin")):
+            assert re.search(rf"^\| {page} \| {user} \|.*\|  \|$", report, re.M), page  # empty error column
+        assert "warm / floor" in report and "Scaling: 120 / 60 loans" in report
+        assert "| 60 | 8 |" in report  # the generator ran for the first size and was measured
+        assert explain.main(["--url", url.format(loans=60), "--pages", "overview"]) == 0
+        assert "| page | read | full table scan |" in (tmp_path / "explain.md").read_text()
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
