@@ -7,6 +7,7 @@ pure; money arrives in cents and is shown in currency units with the configured 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import pandas as pd
@@ -130,7 +131,7 @@ def source_chart(by_source: pd.DataFrame, *, source_names: dict[str, str], symbo
 # --- tables ---------------------------------------------------------------------------------------------
 def _show_table(frame: pd.DataFrame, *, labels: dict[str, str], money_cols: list[str], percent_cols: list[str],
                 symbol: str, key: str, filename: str, total_rows: int | None = None,
-                full: pd.DataFrame | None = None) -> None:
+                full: pd.DataFrame | Callable[[], pd.DataFrame] | None = None) -> None:
     """Like tables.show, plus share columns shown as percentages (values 0..1 become 0..100)."""
     def prepare(data: pd.DataFrame) -> pd.DataFrame:
         out = tables.money_columns(data, money_cols)
@@ -143,7 +144,10 @@ def _show_table(frame: pd.DataFrame, *, labels: dict[str, str], money_cols: list
     st.dataframe(prepare(frame), hide_index=True, width="stretch", column_config=config)
     if total_rows is not None and total_rows > len(frame):
         st.caption(t("table.showing", shown=f"{len(frame):,}", total=f"{total_rows:,}"))
-    tables.downloads(prepare(full if full is not None else frame), filename=filename, key=key)
+    if callable(full):
+        tables.downloads(lambda: prepare(full()), filename=filename, key=key)
+    else:
+        tables.downloads(prepare(full if full is not None else frame), filename=filename, key=key)
 
 
 def method_names() -> dict[str, str]:
@@ -246,7 +250,7 @@ def show_legal(pipeline: pd.DataFrame, *, symbol: str) -> dict[str, str]:
     return stage_names
 
 
-def show_case_list(cases: pd.DataFrame, full: pd.DataFrame, total: int, *, stage_names: dict[str, str],
+def show_case_list(cases: pd.DataFrame, full: Callable[[], pd.DataFrame], total: int, *, stage_names: dict[str, str],
                    symbol: str) -> None:
     labels = {"contract_no": t("common.contract"), "borrower": t("common.borrower"),
               "cooperative": t("common.cooperative"), "court": t("methods.legal.court"),
@@ -260,7 +264,7 @@ def show_case_list(cases: pd.DataFrame, full: pd.DataFrame, total: int, *, stage
 
     _show_table(prepare(cases), labels=labels, money_cols=["claim_cents", "costs_cents", "recovered_cents"],
                 percent_cols=[], symbol=symbol, key="methods.legal.cases", filename="legal-cases", total_rows=total,
-                full=prepare(full))
+                full=lambda: prepare(full()))
 
 
 def show_village(by_village: pd.DataFrame, by_source: pd.DataFrame, top_npl: pd.DataFrame, *, symbol: str,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -24,7 +25,7 @@ from components.kpis import Kpi
 from components.theme import CLASS_COLORS, METHOD_COLORS, TARGET_COLOR
 from data import assignments, officers
 from domain import accountability, figures
-from domain.assignments import OPEN
+from domain.assignments import DEADLINE_STATUSES, OPEN
 from domain.classes import CLASSES
 from domain.roles import can
 
@@ -233,12 +234,14 @@ def officer_picker(table: pd.DataFrame) -> int | None:
                         placeholder=t("officers.pick_placeholder"), key=f"officers.pick.{_nonce()}")
 
 
-def _gap_rows(gaps: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+def _gap_rows(gaps: pd.DataFrame, today: dt.date, status_words: dict[str, str] | None = None) -> pd.DataFrame:
+    words = status_words or {s: label("deadline_status", s) for s in DEADLINE_STATUSES}
     return gaps.assign(days_late=[accountability.days_late(d, today) for d in gaps.deadline],
-                       status=[label("deadline_status", s) for s in gaps.status])
+                       status=[words.get(s, s) for s in gaps.status])
 
 
-def gap_list(gaps: pd.DataFrame, *, total: int, symbol: str, today: dt.date) -> None:
+def gap_list(gaps: pd.DataFrame, *, total: int, symbol: str, today: dt.date,
+             read_all: Callable[[], pd.DataFrame]) -> None:
     """Missed or overdue assignments with no decision, oldest first, each with a link to propose one."""
     if gaps.empty:
         st.success(t("officers.gap.none"))
@@ -268,9 +271,13 @@ def gap_list(gaps: pd.DataFrame, *, total: int, symbol: str, today: dt.date) -> 
     st.dataframe(display, hide_index=True, width="stretch", column_config=config, key="officers.gap.rows")
     if total > len(shown):
         st.caption(t("table.showing", shown=f"{len(shown):,}", total=f"{total:,}"))
-    full = _gap_rows(gaps, today)
-    tables.downloads(tables.money_columns(full[list(labels)], ["target_cents", "recovered_cents"])
-                     .rename(columns=labels), filename="accountability-gap", key="officers.gap.download")
+    status_words = {s: label("deadline_status", s) for s in DEADLINE_STATUSES}  # translated now, used later
+
+    def export() -> pd.DataFrame:
+        full = _gap_rows(read_all(), today, status_words)
+        return tables.money_columns(full[list(labels)], ["target_cents", "recovered_cents"]).rename(columns=labels)
+
+    tables.downloads(export, filename="accountability-gap", key="officers.gap.download")
 
 
 # --- forms -------------------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Which collection measures work, and at what cost: methods compared, where they work, legal cases, villages."""
 import streamlit as st
 
-from components import context, filters, frame, kpis, store
+from components import context, filters, frame, kpis, store, tables
 from components import method_views as views
 from components.format import month
 from components.i18n import t
@@ -54,7 +54,7 @@ elif section == "legal":
         st.info(t("methods.legal.none"))
     else:
         views.show_case_list(store.read(methods.list_legal_cases, **period, stage=stage, limit=views.CASE_ROWS_SHOWN),
-                             store.read(methods.list_legal_cases, **period, stage=stage, limit=None), count,
+                             tables.read_all(methods.list_legal_cases, **period, stage=stage, limit=None), count,
                              stage_names=stage_names, symbol=symbol)
 elif section == "village":
     views.show_village(store.read(methods.village_recoveries, **period, by="village"),

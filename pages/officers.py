@@ -3,7 +3,7 @@ import datetime as dt
 
 import streamlit as st
 
-from components import context, filters, frame, kpis, store
+from components import context, filters, frame, kpis, store, tables
 from components import officer_views as views
 from components.i18n import t
 from data import officers
@@ -47,8 +47,9 @@ for officer_id in (clicked, picked, selected):
 
 st.subheader(t("officers.gap.title"), anchor=False)
 st.caption(t("officers.help.gaps"))
-gaps = store.read(officers.list_accountability_gaps, scope=chosen.scope, today=today, limit=None)
-views.gap_list(gaps, total=gap_total, symbol=symbol, today=today)
+gaps = store.read(officers.list_accountability_gaps, scope=chosen.scope, today=today, limit=views.TABLE_ROWS)
+views.gap_list(gaps, total=gap_total, symbol=symbol, today=today,
+               read_all=tables.read_all(officers.list_accountability_gaps, scope=chosen.scope, today=today, limit=None))
 
 if manage:
     st.subheader(t("officers.form.assign_title"), anchor=False)
