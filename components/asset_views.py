@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,7 +15,7 @@ import streamlit as st
 from components import forms, tables
 from components.auth import Viewer
 from components.format import date as fmt_date
-from components.format import money, share
+from components.format import money, share, to_cents
 from components.i18n import label, t
 from components.kpis import Kpi
 from components.theme import CLASS_COLORS, METHOD_COLORS
@@ -192,16 +191,6 @@ def bounded_table(shown: pd.DataFrame, *, total: int, read_all: Callable[[], pd.
 
 
 # ---------------------------------------------------------------------------------------------- forms
-def cents(value: float | None) -> int | None:
-    """Currency units typed in a form -> integer cents, rounded half up (never a float in storage)."""
-    if value is None:
-        return None
-    try:
-        return int((Decimal(str(value)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    except InvalidOperation:
-        return None
-
-
 def choose_asset(choices: pd.DataFrame, *, symbol: str, limits: DisposalLimits) -> int:
     """Pick a held asset (outside the forms, so its details follow the choice) and show its facts."""
     rows = {int(r.asset_id): r for r in choices.itertuples()}
@@ -233,7 +222,7 @@ def change_forms(viewer: Viewer, choices: pd.DataFrame, *, symbol: str, today: d
                             format="YYYY-MM-DD")
         if st.form_submit_button(t("assets.submit.appraisal"), type="primary", key="assets.appraisal.submit"):
             forms.submit(asset_commands.record_appraisal, success=t("assets.done.appraisal"), actor=viewer.actor,
-                         asset_id=asset_id, amount_cents=cents(amount), appraised_on=day, today=today)
+                         asset_id=asset_id, amount_cents=to_cents(amount), appraised_on=day, today=today)
     with status_tab, st.form("assets.status", clear_on_submit=False):
         status = st.radio(t("assets.field.status"), asset_commands.MANUAL_STATUSES, horizontal=True,
                           format_func=lambda s: label("asset_status", s), key="assets.status.value")
@@ -249,6 +238,6 @@ def change_forms(viewer: Viewer, choices: pd.DataFrame, *, symbol: str, today: d
                                    key="assets.disposal.proceeds", help=t("assets.field.proceeds_help"))
         if st.form_submit_button(t("assets.submit.disposal"), type="primary", key="assets.disposal.submit"):
             forms.submit(asset_commands.record_disposal, success=t("assets.done.disposal"), actor=viewer.actor,
-                         asset_id=asset_id, method=method, disposed_on=day, proceeds_cents=cents(proceeds),
+                         asset_id=asset_id, method=method, disposed_on=day, proceeds_cents=to_cents(proceeds),
                          today=today)
 

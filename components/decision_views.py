@@ -11,7 +11,6 @@ import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,7 +18,7 @@ import streamlit as st
 
 from components import forms, store, tables
 from components.auth import Viewer
-from components.format import money
+from components.format import money, to_cents
 from components.i18n import label, t
 from components.kpis import Kpi
 from components.theme import CLASS_COLORS
@@ -103,16 +102,6 @@ def assignment_select(viewer: Viewer, officer_id: int, *, key: str, symbol: str,
         st.session_state[widget_key] = [i for i in default if i in names]
     return st.multiselect(t("decisions.field.assignments"), list(names), format_func=names.__getitem__,
                           key=widget_key, help=t("decisions.field.assignments_help"))
-
-
-def amount_cents(value: float | None) -> int | None:
-    """Currency units typed in a form -> integer cents, rounded half up (never a float in storage)."""
-    if value is None:
-        return None
-    try:
-        return int((Decimal(str(value)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    except InvalidOperation:
-        return None
 
 
 def bounded_table(shown: pd.DataFrame, *, total: int, labels: dict[str, str], money_cols: list[str], symbol: str,
@@ -205,7 +194,7 @@ def propose_form(viewer: Viewer, officers: pd.DataFrame, *, symbol: str, start: 
         if st.form_submit_button(t("decisions.propose.submit"), type="primary", key="propose.submit"):
             forms.submit(decisions.propose, success=t("decisions.propose.done"), actor=viewer.actor,
                          officer_id=officer_id, kind=kind, reason=reason, effective_on=effective_on,
-                         amount_cents=amount_cents(amount), months=None if months is None else int(months),
+                         amount_cents=to_cents(amount), months=None if months is None else int(months),
                          assignment_ids=linked)
 
 

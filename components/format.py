@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
 def money(cents: int | float | None, symbol: str, *, compact: bool = False) -> str:
@@ -34,3 +35,16 @@ def date(value: dt.date | None) -> str:
 def money_hover(symbol: str) -> str:
     """Plotly hover/tick format for values already converted to currency units."""
     return f"{symbol}%{{y:,.0f}}"
+
+
+def to_cents(amount: float | int | None) -> int | None:
+    """Currency units typed in a form -> integer cents, rounded half up at the cent (None stays None).
+
+    Goes through the decimal text of the number, so 0.1 + 0.2 gives 30 cents, not 30.000000000000004.
+    """
+    if amount is None:
+        return None
+    try:
+        return int(Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) * 100)
+    except InvalidOperation:
+        return None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -17,7 +16,7 @@ import streamlit as st
 from components import charts, forms, kpis, tables
 from components.auth import Viewer
 from components.context import PageContext
-from components.format import money, month as fmt_month, share
+from components.format import money, month as fmt_month, share, to_cents
 from components.i18n import label, t
 from components.theme import CLASS_COLORS, METHOD_COLORS
 from data import actions
@@ -305,16 +304,6 @@ def show_village(by_village: pd.DataFrame, by_source: pd.DataFrame, top_npl: pd.
 
 
 # --- the action form ------------------------------------------------------------------------------------
-def to_cents(amount: float | int | None) -> int | None:
-    """Currency units typed in a form to integer cents, rounding half up at the cent (None stays None)."""
-    if amount is None:
-        return None
-    try:
-        return int(Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) * 100)
-    except InvalidOperation:
-        return None
-
-
 def action_form(viewer: Viewer, ctx: PageContext, *, key: str = "action_form") -> None:
     """The form to record a collection action (supervisors; officers for the loans they answer for).
 

@@ -19,7 +19,7 @@ from components import charts, forms, kpis, store, tables
 from components.auth import Viewer
 from components.context import PageContext
 from components.format import date as fmt_date
-from components.format import money, share
+from components.format import money, share, to_cents
 from components.i18n import label, t
 from components.kpis import Kpi
 from components.theme import CLASS_COLORS, METHOD_COLORS, TARGET_COLOR
@@ -281,10 +281,6 @@ def gap_list(gaps: pd.DataFrame, *, total: int, symbol: str, today: dt.date,
 
 
 # --- forms -------------------------------------------------------------------------------------------------------
-def _cents(amount: float | None) -> int:
-    return 0 if amount is None else int(round(amount * 100))
-
-
 def _flash() -> None:
     message = st.session_state.pop("officers.flash", None)
     if message:
@@ -325,7 +321,7 @@ def assign_form(viewer: Viewer, *, npls: pd.DataFrame, officer_list: pd.DataFram
         submitted = st.form_submit_button(t("officers.form.assign"), type="primary")
     if submitted:
         _after(forms.submit(assignments.create, actor=viewer.actor, loan_id=loan_id, officer_id=officer_id,
-                            target_cents=_cents(target), deadline=deadline, today=today),
+                            target_cents=to_cents(target) or 0, deadline=deadline, today=today),
                t("officers.form.assigned"))
 
 
@@ -350,7 +346,7 @@ def reassign_form(viewer: Viewer, *, open_rows: pd.DataFrame, officer_list: pd.D
         submitted = st.form_submit_button(t("officers.form.reassign"), type="primary")
     if submitted:
         _after(forms.submit(assignments.reassign, actor=viewer.actor, assignment_id=assignment_id,
-                            officer_id=officer_id, target_cents=_cents(target), deadline=deadline, today=today),
+                            officer_id=officer_id, target_cents=to_cents(target) or 0, deadline=deadline, today=today),
                t("officers.form.reassigned"))
 
 

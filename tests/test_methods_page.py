@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from components import method_views as views
+from components.format import to_cents
 from components.i18n import translate
 from data import methods
 from data.actions import latest_balance, responsible_officer_id
@@ -254,7 +255,7 @@ def test_good_action_writes_one_row_and_moves_the_figures_by_its_amount(private_
 
 
 def test_to_cents_rounds_at_the_cent():
-    assert views.to_cents(123.45) == 12345
-    assert views.to_cents(0.1 + 0.2) == 30
-    assert views.to_cents(1.005) == 101
-    assert views.to_cents(None) is None
+    assert to_cents(123.45) == 12345
+    assert to_cents(0.1 + 0.2) == 30
+    assert to_cents(1.005) == 101
+    assert to_cents(None) is None
