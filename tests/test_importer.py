@@ -317,8 +317,6 @@ def test_date_formats():
 
 def test_command_line_dry_run_and_errors(book, tmp_path, capsys):
     engine, ids = book
-    if engine.dialect.name != "sqlite":
-        pytest.skip("the CLI test drives the SQLite file directly")
     from scripts.import_tape import main
 
     url = engine.url.render_as_string(hide_password=False)
