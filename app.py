@@ -24,7 +24,6 @@ mark_entry()
 language_switch()
 
 
-
 def refuse(message_key: str) -> None:
     """Show only an error: an app that cannot start must not fall back to listing pages/ itself."""
     st.navigation([st.Page(lambda: st.error(t(message_key)), title=t("app.title"), url_path="error")],
@@ -66,4 +65,7 @@ else:
     auth.remember_sign_in(authenticator)
 if store.demo_mode():
     st.sidebar.caption(t("app.demo_mode"))
-navigation.run()
+try:
+    navigation.run()
+except OperationalError:  # the database went away mid-session: say so; the next run reconnects (pre-ping)
+    st.error(t("app.db_error"))

@@ -126,4 +126,4 @@ def logout_button(auth: stauth.Authenticate) -> None:
     def _forget(_details: dict) -> None:
         st.session_state.pop("login_recorded", None)
 
-    auth.logout(t("logout"), "sidebar", key="logout", callback=_forget)
+    auth.logout(t("logout"), "sidebar", key="sign_out", callback=_forget)
