@@ -55,3 +55,15 @@ def texts(at: AppTest) -> str:
             parts.append(str(getattr(element, "value", "")))
             parts.append(str(getattr(element, "label", "")))
     return "\n".join(parts)
+
+
+def read_demo(url: str, function, **arguments):
+    """Call a data/ read function on the demo database directly: the figure a page must show."""
+    from data.db import make_engine, session_factory
+
+    engine = make_engine(url)
+    try:
+        with session_factory(engine)() as session:
+            return function(session, **arguments)
+    finally:
+        engine.dispose()

@@ -89,3 +89,18 @@ def private_demo_engine(private_demo_url) -> Engine:
     engine = make_engine(private_demo_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def demo_facts(demo_db_url):
+    """(url, months with data, [(cooperative id, name)] by code) of the demo database, for page tests."""
+    from sqlalchemy import select
+
+    from data import portfolio
+    from data.models import Cooperative
+    from tests.apptest_support import read_demo
+
+    months = read_demo(demo_db_url, portfolio.list_months)
+    cooperatives = read_demo(demo_db_url, lambda s: s.execute(select(Cooperative.id, Cooperative.name)
+                                                               .order_by(Cooperative.code)).all())
+    return demo_db_url, months, cooperatives

@@ -13,18 +13,12 @@ from components import warning_views as views
 from components.format import money, share
 from data import portfolio, warnings
 from data import settings as settings_store
-from data.db import make_engine, session_factory
 from data.models import Cooperative
 from domain import figures
 from domain import warning_rules as rules
 from domain.scope import Scope
 from domain.segments import NEW
-from tests.apptest_support import page
-
-
-def _data(url, function, **kwargs):
-    with session_factory(make_engine(url))() as session:
-        return function(session, **kwargs)
+from tests.apptest_support import page, read_demo
 
 
 def _metric(at, label: str) -> str:
@@ -32,11 +26,8 @@ def _metric(at, label: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def facts(demo_db_url):
-    months = _data(demo_db_url, portfolio.list_months)
-    cooperatives = _data(demo_db_url, lambda s: s.execute(select(Cooperative.id, Cooperative.name)
-                                                           .order_by(Cooperative.code)).all())
-    return demo_db_url, months, cooperatives
+def facts(demo_facts):
+    return demo_facts
 
 
 def test_director_sees_the_data_layers_figures(facts):
@@ -44,11 +35,11 @@ def test_director_sees_the_data_layers_figures(facts):
     last, union = months[-1], Scope.union()
     at = page("early_warning", username="director")
     assert not at.exception
-    balances = _data(url, portfolio.balances_by_month, scope=union, first=months[0], last=last)
+    balances = read_demo(url, portfolio.balances_by_month, scope=union, first=months[0], last=last)
     trend = rules.class_trend(balances, "special_mention", months)
-    hidden = _data(url, warnings.list_hidden_npl_by_officer, scope=union, month=last)
-    at_risk = _data(url, warnings.get_normal_at_risk_total, scope=union, month=last)
-    evergreen = _data(url, warnings.list_evergreening_by_officer, scope=union, first=months[0], month=last)
+    hidden = read_demo(url, warnings.list_hidden_npl_by_officer, scope=union, month=last)
+    at_risk = read_demo(url, warnings.get_normal_at_risk_total, scope=union, month=last)
+    evergreen = read_demo(url, warnings.list_evergreening_by_officer, scope=union, first=months[0], month=last)
     # the demo must give every section something to show
     assert int(trend.balance_cents.iloc[-1]) > 0 and not hidden.empty and at_risk.loan_count > 0
     assert not evergreen.empty and figures.npl_balance(balances, last, NEW) > 0
@@ -69,7 +60,7 @@ def test_cooperative_filter_narrows_every_figure(facts):
     coop_id = cooperatives[0][0]
     at = page("early_warning", username="director", query={"coop": str(coop_id)})
     assert not at.exception
-    total = _data(url, warnings.get_normal_at_risk_total, scope=Scope.cooperative(coop_id), month=months[-1])
+    total = read_demo(url, warnings.get_normal_at_risk_total, scope=Scope.cooperative(coop_id), month=months[-1])
     assert _metric(at, "Normal loans at risk") == money(total.balance_cents, "¥", compact=True)
     union = page("early_warning", username="director")
     assert _metric(union, "New NPLs") != _metric(at, "New NPLs")
@@ -82,9 +73,9 @@ def test_period_and_segment_filters(facts):
               query={"from": first.strftime("%Y-%m"), "to": earlier.strftime("%Y-%m"), "segment": "new"})
     assert not at.exception
     scope = Scope.union()
-    hidden = _data(url, warnings.list_hidden_npl_by_officer, scope=scope, month=earlier, segment="new")
+    hidden = read_demo(url, warnings.list_hidden_npl_by_officer, scope=scope, month=earlier, segment="new")
     assert _metric(at, "Hidden NPLs") == money(int(hidden.balance_cents.sum()), "¥", compact=True)
-    evergreen = _data(url, warnings.list_evergreening_by_officer, scope=scope, first=first, month=earlier,
+    evergreen = read_demo(url, warnings.list_evergreening_by_officer, scope=scope, first=first, month=earlier,
                       segment="new")
     assert _metric(at, "Evergreened balance") == money(int(evergreen.balance_cents.sum()), "¥", compact=True)
 
@@ -93,11 +84,11 @@ def test_supervisor_of_one_cooperative_sees_only_it(facts):
     url, months, _ = facts
     at = page("early_warning", username="supervisor_c1")
     assert not at.exception
-    coop_id = _data(url, lambda s: s.scalar(select(Cooperative.id).order_by(Cooperative.code)))
-    hidden = _data(url, warnings.list_hidden_npl_by_officer, scope=Scope.cooperative(coop_id), month=months[-1])
+    coop_id = read_demo(url, lambda s: s.scalar(select(Cooperative.id).order_by(Cooperative.code)))
+    hidden = read_demo(url, warnings.list_hidden_npl_by_officer, scope=Scope.cooperative(coop_id), month=months[-1])
     assert _metric(at, "Hidden NPLs") == money(int(hidden.balance_cents.sum()), "¥", compact=True)
     shown = {row for frame in at.dataframe for row in frame.value.get("Cooperative", [])}
-    names = dict(_data(url, lambda s: s.execute(select(Cooperative.id, Cooperative.name)).all()))
+    names = dict(read_demo(url, lambda s: s.execute(select(Cooperative.id, Cooperative.name)).all()))
     assert shown <= {names[coop_id]}
 
 
@@ -129,16 +120,16 @@ def test_full_download_reads_the_whole_list(facts):
     url, months, _ = facts
     kwargs = dict(scope=Scope.union(), month=months[-1], segment=None)
     full = views.full_loader(warnings.list_special_mention, **kwargs)()
-    expected = _data(url, warnings.list_special_mention, limit=None, **kwargs)
+    expected = read_demo(url, warnings.list_special_mention, limit=None, **kwargs)
     assert len(full) == len(expected) > 3
-    assert len(_data(url, warnings.list_special_mention, limit=3, **kwargs)) == 3
+    assert len(read_demo(url, warnings.list_special_mention, limit=3, **kwargs)) == 3
     assert int(full.balance_cents.sum()) == int(expected.balance_cents.sum())
 
 
 def test_threshold_caption_comes_from_the_settings(facts):
     """The floor explained on the page is the one in the settings table, not a constant."""
     url, months, _ = facts
-    current = _data(url, settings_store.get)
+    current = read_demo(url, settings_store.get)
     assert current.thresholds.substandard == 90
     at = page("early_warning", username="auditor")
     assert "more than 90 days at least Substandard" in " ".join(c.value for c in at.caption)

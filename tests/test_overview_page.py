@@ -2,20 +2,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from components.format import money
 from data import portfolio
-from data.db import make_engine, session_factory
-from data.models import Cooperative
 from domain import figures
 from domain.scope import Scope
-from tests.apptest_support import page
-
-
-def _data(url, function, **kwargs):
-    with session_factory(make_engine(url))() as session:
-        return function(session, **kwargs)
+from tests.apptest_support import page, read_demo
 
 
 def _metric(at, label_start: str) -> str:
@@ -23,11 +15,8 @@ def _metric(at, label_start: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def facts(demo_db_url):
-    months = _data(demo_db_url, portfolio.list_months)
-    cooperatives = _data(demo_db_url, lambda s: s.execute(select(Cooperative.id, Cooperative.name)
-                                                           .order_by(Cooperative.code)).all())
-    return demo_db_url, months, cooperatives
+def facts(demo_facts):
+    return demo_facts
 
 
 def test_director_sees_the_data_layers_figures(facts):
@@ -35,7 +24,7 @@ def test_director_sees_the_data_layers_figures(facts):
     at = page("overview", username="director")
     assert not at.exception
     last = months[-1]
-    balances = _data(url, portfolio.balances_by_month, scope=Scope.union(), first=months[0], last=last)
+    balances = read_demo(url, portfolio.balances_by_month, scope=Scope.union(), first=months[0], last=last)
     snap = figures.snapshot(balances, last)
     assert snap.npl_cents > 0
     assert _metric(at, "NPL balance,") == money(snap.npl_cents, "¥", compact=True)
@@ -51,7 +40,7 @@ def test_cooperative_and_segment_filters_change_the_figures(facts):
     coop_id = cooperatives[1][0]
     at = page("overview", username="director", query={"coop": str(coop_id), "segment": "new"})
     assert not at.exception
-    balances = _data(url, portfolio.balances_by_month, scope=Scope.cooperative(coop_id), first=months[0],
+    balances = read_demo(url, portfolio.balances_by_month, scope=Scope.cooperative(coop_id), first=months[0],
                      last=months[-1], segment="new")
     assert _metric(at, "NPL balance,") == money(figures.npl_balance(balances, months[-1]), "¥", compact=True)
     union = page("overview", username="director")
