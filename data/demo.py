@@ -29,10 +29,10 @@ import random
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import DateTime, Engine, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from data.aggregates import rebuild_all
@@ -61,6 +61,8 @@ CUTOFF_MONTHS_BEFORE_END = 24
 #: concealment and the careless officers' misreporting happen in the latest months only
 RECENT_MONTHS = 12
 BATCH_ROWS = 10_000
+#: monthly rows simulated before the loans behind them are written and dropped (bounds the generator's memory)
+STREAM_ROWS = 200_000
 DEMO_PASSWORD_ROUNDS = 10
 
 #: (username, password, role, scope): scope None = the whole union, else a cooperative code
@@ -371,10 +373,13 @@ class _Generator:
         self.coop_officers: dict[int, list[_Officer]] = defaultdict(list)
         self.borrowers: list[_Borrower] = []
         self.borrower_names: list[str] = []
-        self.loans: list[_Loan] = []
-        self.loan_month_rows: list[dict] = []
+        self.loans: list[_Loan | None] = []  # None once written: only assignments keep a loan alive
+        self.first_issue: dt.date | None = None
+        self.loan_month_rows: list[dict] = []  # the batch not yet written
         self.assignments: list[_Assignment] = []
-        self.actions: list[dict] = []
+        self.actions: list[dict] = []  # the batch not yet written
+        self.n_loan_months = self.n_actions = 0
+        self._loans_written = self._assignments_written = 0
         self.cases: list[_Case] = []
         self.assets: list[_Asset] = []
         self._asset_roles = ["pending_overdue", "disposed", "in_disposal", "pending_recent", "pending_overdue",
@@ -473,6 +478,8 @@ class _Generator:
         loan = _Loan(len(self.loans) + 1, borrower, officer, self.month_index(issue_date), issue_date, term,
                      principal, rate, purpose, guarantee, refinances)
         self.loans.append(loan)
+        if self.first_issue is None or issue_date < self.first_issue:
+            self.first_issue = issue_date
         return loan
 
     def build_loans(self) -> None:
@@ -492,12 +499,44 @@ class _Generator:
             self.add_loan(borrower, self.pick_officer(borrower.cooperative_id), issue, principal * 100, purpose)
 
     # --- the monthly simulation ----------------------------------------------------------------------------
-    def simulate(self) -> None:
-        """Every loan month by month; loans created by evergreening are appended and simulated in turn."""
+    def simulate(self, write: Callable[[type[Base], list[dict]], None]) -> None:
+        """Every loan month by month; loans created by evergreening are appended and simulated in turn.
+
+        Streaming: whenever a batch of monthly rows is full, every loan simulated so far is final (its
+        assignments, monthly rows and actions included) and is handed to ``write`` and dropped, so memory
+        holds one batch of rows, not the whole history.
+        """
         i = 0
         while i < len(self.loans):
             self.simulate_loan(self.loans[i])
             i += 1
+            if len(self.loan_month_rows) >= STREAM_ROWS:
+                self.flush(i, write)
+        self.flush(i, write)
+
+    def flush(self, simulated: int, write: Callable[[type[Base], list[dict]], None]) -> None:
+        """Write the loans simulated up to index ``simulated`` with their assignments, rows and actions."""
+        codes = {c["id"]: c["code"] for c in self.coops}
+        loans = self.loans[self._loans_written:simulated]
+        write(Loan, [{"id": ln.id, "contract_no": f"{codes[ln.borrower.cooperative_id]}-{ln.issue_date.year}-{ln.id:06d}",
+                      "borrower_id": ln.borrower.id, "officer_id": ln.officer.id,
+                      "cooperative_id": ln.borrower.cooperative_id, "issue_date": ln.issue_date,
+                      "maturity_date": _add_months(ln.issue_date, ln.term), "principal_cents": ln.principal,
+                      "rate_bp": ln.rate_bp, "purpose": ln.purpose, "guarantee_type": ln.guarantee,
+                      "refinances_loan_id": ln.refinances, "restructured_on": ln.restructured_on} for ln in loans])
+        self.loans[self._loans_written:simulated] = [None] * len(loans)
+        self._loans_written = simulated
+        write(Assignment, [{"id": a.id, "loan_id": a.loan.id, "officer_id": a.officer.id,
+                            "cooperative_id": a.loan.borrower.cooperative_id, "assigned_on": a.assigned_on,
+                            "target_cents": a.target, "deadline": a.deadline, "outcome": a.outcome,
+                            "closed_on": a.closed_on, "previous_assignment_id": a.previous_id}
+                           for a in self.assignments[self._assignments_written:]])
+        self._assignments_written = len(self.assignments)
+        write(LoanMonth, self.loan_month_rows)
+        self.n_loan_months += len(self.loan_month_rows)
+        self.loan_month_rows = []
+        write(CollectionAction, self.actions)
+        self.actions = []
 
     def simulate_loan(self, loan: _Loan) -> None:
         rng, P, C, S = self.rng, self.P, self.C, self.S
@@ -513,7 +552,6 @@ class _Generator:
                 and loan.purpose not in _PURPOSE_RISK):
             x.h_def, self._early_default_quota = 1.0, self._early_default_quota - 1  # a new NPL from day one
         coop = borrower.cooperative_id
-        rows = self.loan_month_rows
         for s in range(loan.issue_s, S):
             if s > loan.issue_s and not self.borrower_step(x, s):
                 return self.finish(x, self.day_in(s, 5, 25))  # repaid on schedule or after a cure
@@ -543,7 +581,7 @@ class _Generator:
                     cls = x.hidden_class
                 elif x.mask_temp:
                     cls = NORMAL
-            rows.append({"loan_id": loan.id, "month": self.mstart[s], "cooperative_id": coop,
+            self.loan_month_rows.append({"loan_id": loan.id, "month": self.mstart[s], "cooperative_id": coop,
                          "outstanding_cents": x.bal, "overdue_cents": overdue, "days_past_due": x.dpd,
                          "loan_class": cls})
             if (s < S - 1 and x.state in (_TEMP, _DEF) and x.assignment is None and not x.concealed
@@ -751,8 +789,9 @@ class _Generator:
     def record_action(self, loan: _Loan, assignment: _Assignment | None, on: dt.date, method: str, amount: int,
                       cost: int, outcome: str, source: str | None, note: str) -> None:
         """A collection action row: by the assignment's officer, or the originating officer when unassigned."""
+        self.n_actions += 1
         self.actions.append({
-            "id": len(self.actions) + 1, "loan_id": loan.id, "assignment_id": assignment.id if assignment else None,
+            "id": self.n_actions, "loan_id": loan.id, "assignment_id": assignment.id if assignment else None,
             "officer_id": (assignment.officer if assignment else loan.officer).id,
             "cooperative_id": loan.borrower.cooperative_id, "method": method, "action_date": on,
             "recovered_cents": amount, "cost_cents": cost, "outcome": outcome, "village_source": source,
@@ -1183,8 +1222,21 @@ class _Generator:
                 self.dismissed.add(row["officer_id"])
         return rows, links
 
-    def tables(self) -> dict[type[Base], list[dict]]:
-        """Every generated row as dicts by model, parents before children (the insert order)."""
+    def world_tables(self) -> dict[type[Base], list[dict]]:
+        """Cooperatives, villages, officers and borrowers: written before the loans that refer to them.
+
+        Officers are written active; those dismissed by an approved decision are switched off at the end.
+        """
+        officers = [{"id": o.id, "cooperative_id": o.cooperative_id, "name": o.name,
+                     "employee_no": f"E{o.cooperative_id:02d}{o.id:04d}", "active": True,
+                     "hired_on": self.first_issue - _days(365 * (1 + o.id % 15) + o.id % 200)} for o in self.officers]
+        borrowers = [{"id": b.id, "cooperative_id": b.cooperative_id, "village_id": b.village_id,
+                      "name": self.borrower_names[b.id - 1], "kind": b.kind, "poor_household": b.poor,
+                      "able_but_unwilling": b.unwilling} for b in self.borrowers]
+        return {Cooperative: self.coops, Village: self.villages, Officer: officers, Borrower: borrowers}
+
+    def closing_tables(self) -> dict[type[Base], list[dict]]:
+        """What is known only once every loan is simulated: users, cases, assets, reviews and decisions."""
         user_ids = _USER_IDS
         reviews, review_links = self.reviews(user_ids["supervisor"], user_ids["supervisor_c1"])
         decisions, decision_links = self.decisions(user_ids["supervisor"], user_ids["supervisor_c1"],
@@ -1198,23 +1250,6 @@ class _Generator:
                   "officer_id": self.demo_officer.id if name == "officer" else None, "active": True,
                   "failed_logins": 0, "locked_until": None, "created_at": created}
                  for name, password, role, scope in DEMO_USERS]
-        first_issue = min(loan.issue_date for loan in self.loans)
-        officers = [{"id": o.id, "cooperative_id": o.cooperative_id, "name": o.name,
-                     "employee_no": f"E{o.cooperative_id:02d}{o.id:04d}", "active": o.id not in self.dismissed,
-                     "hired_on": first_issue - _days(365 * (1 + o.id % 15) + o.id % 200)} for o in self.officers]
-        borrowers = [{"id": b.id, "cooperative_id": b.cooperative_id, "village_id": b.village_id,
-                      "name": self.borrower_names[b.id - 1], "kind": b.kind, "poor_household": b.poor,
-                      "able_but_unwilling": b.unwilling} for b in self.borrowers]
-        loans = [{"id": ln.id, "contract_no": f"{codes[ln.borrower.cooperative_id]}-{ln.issue_date.year}-{ln.id:06d}",
-                  "borrower_id": ln.borrower.id, "officer_id": ln.officer.id,
-                  "cooperative_id": ln.borrower.cooperative_id, "issue_date": ln.issue_date,
-                  "maturity_date": _add_months(ln.issue_date, ln.term), "principal_cents": ln.principal,
-                  "rate_bp": ln.rate_bp, "purpose": ln.purpose, "guarantee_type": ln.guarantee,
-                  "refinances_loan_id": ln.refinances, "restructured_on": ln.restructured_on} for ln in self.loans]
-        assignments = [{"id": a.id, "loan_id": a.loan.id, "officer_id": a.officer.id,
-                        "cooperative_id": a.loan.borrower.cooperative_id, "assigned_on": a.assigned_on,
-                        "target_cents": a.target, "deadline": a.deadline, "outcome": a.outcome,
-                        "closed_on": a.closed_on, "previous_assignment_id": a.previous_id} for a in self.assignments]
         cases = [{"id": c.id, "loan_id": c.loan.id, "cooperative_id": c.loan.borrower.cooperative_id,
                   "court": c.court, "filed_on": c.filed_on, "claim_cents": c.claim, "stage": c.stage,
                   "judgment_on": c.judgment_on, "enforcement_on": c.enforcement_on, "closed_on": c.closed_on,
@@ -1225,30 +1260,34 @@ class _Generator:
                    "appraised_on": a.appraised_on, "status": a.status, "disposal_method": a.disposal_method,
                    "disposed_on": a.disposal_on if a.status == asset_rules.DISPOSED else None,
                    "proceeds_cents": a.proceeds, "lease_income_cents": a.lease_income} for a in self.assets]
-        return {Cooperative: self.coops, Village: self.villages, Officer: officers, Borrower: borrowers,
-                Loan: loans, AppUser: users, LoanMonth: self.loan_month_rows, Assignment: assignments,
-                CollectionAction: self.actions, LegalCase: cases, ForeclosedAsset: assets, Review: reviews,
+        return {AppUser: users, LegalCase: cases, ForeclosedAsset: assets, Review: reviews,
                 ReviewAssignment: review_links, Decision: decisions, DecisionAssignment: decision_links}
 
 
 # --- writing ---------------------------------------------------------------------------------------------
 def _bulk(session: Session, model: type[Base], rows: list[dict]) -> None:
-    """Bulk insert: COPY on PostgreSQL, Core executemany in batches elsewhere (both many times faster than ORM).
+    """Bulk insert: COPY on PostgreSQL, the driver's executemany on SQLite (both many times faster than ORM).
 
-    COPY runs on the session's own connection, so it belongs to the same transaction.
+    Both run on the session's own connection, so they belong to the same transaction. The SQLite path passes
+    dates as ISO text, as SQLAlchemy stores them; tables with timestamps go through Core to keep its format.
     """
     if not rows:
         return
     table = model.__table__
     dialect = session.get_bind().dialect
+    columns = list(rows[0])
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(c) for c in columns)
     if dialect.name == "postgresql" and len(rows) > 1000:
-        columns = list(rows[0])
-        quote = dialect.identifier_preparer.quote
-        statement = f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
         with session.connection().connection.driver_connection.cursor() as cursor:
-            with cursor.copy(statement) as copy:
+            with cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row([row[c] for c in columns])
+        return
+    if dialect.name == "sqlite" and not any(isinstance(table.c[c].type, DateTime) for c in columns):
+        statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join('?' * len(columns))})"
+        values = ([v.isoformat() if isinstance(v, dt.date) else v for v in row.values()] for row in rows)
+        session.connection().connection.driver_connection.executemany(statement, values)
         return
     for start in range(0, len(rows), BATCH_ROWS):
         session.execute(insert(table), rows[start:start + BATCH_ROWS])
@@ -1301,12 +1340,20 @@ def generate(engine: Engine, *, loans: int = DEFAULT_LOANS, months: int = DEFAUL
                    cooperatives=cooperatives, officers=officers)
     g.build_world()
     g.build_loans()
-    g.simulate()
-    g.pick_demo_officer()
-    tables = g.tables()
+    counts: dict[type[Base], int] = defaultdict(int)
     with transaction(engine) as session:
-        for model, rows in tables.items():
+        def write(model: type[Base], rows: list[dict]) -> None:
             _bulk(session, model, rows)
+            counts[model] += len(rows)
+
+        for model, rows in g.world_tables().items():
+            write(model, rows)
+        g.simulate(write)
+        g.pick_demo_officer()
+        for model, rows in g.closing_tables().items():
+            write(model, rows)
+        if g.dismissed:
+            session.execute(update(Officer).where(Officer.id.in_(sorted(g.dismissed))).values(active=False))
         seed_settings(session, Settings(segment_cutoff=g.cutoff, npl_reduction_target_pct=15.0))
         _bulk(session, AuditLog, [{
             "id": 1, "at": dt.datetime.combine(g.end_date + _days(1), dt.time(6, 0)), "user_id": None,
@@ -1318,12 +1365,12 @@ def generate(engine: Engine, *, loans: int = DEFAULT_LOANS, months: int = DEFAUL
         _reset_sequences(session)
         session.flush()
         rebuild_all(session)
-    n = {model: len(rows) for model, rows in tables.items()}
-    return DemoSummary(cooperatives=n[Cooperative], villages=n[Village], officers=n[Officer], borrowers=n[Borrower],
-                       loans=n[Loan], loan_months=n[LoanMonth], assignments=n[Assignment],
-                       collection_actions=n[CollectionAction], legal_cases=n[LegalCase],
-                       foreclosed_assets=n[ForeclosedAsset], reviews=n[Review], decisions=n[Decision],
-                       users=n[AppUser], first_month=g.first_month, end_month=g.end_month, segment_cutoff=g.cutoff,
+    return DemoSummary(cooperatives=counts[Cooperative], villages=counts[Village], officers=counts[Officer],
+                       borrowers=counts[Borrower], loans=counts[Loan], loan_months=counts[LoanMonth],
+                       assignments=counts[Assignment], collection_actions=counts[CollectionAction],
+                       legal_cases=counts[LegalCase], foreclosed_assets=counts[ForeclosedAsset],
+                       reviews=counts[Review], decisions=counts[Decision], users=counts[AppUser],
+                       first_month=g.first_month, end_month=g.end_month, segment_cutoff=g.cutoff,
                        elapsed_seconds=round(time.perf_counter() - started, 2))
 
 
