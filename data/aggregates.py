@@ -3,18 +3,20 @@
 ``portfolio_month`` holds balance and count by month x cooperative x originating officer x class x
 segment; ``class_transition`` the moves between a month and the month before. Both are rebuilt for a
 month (delete + INSERT ... SELECT, inside the caller's transaction) whenever that month's loan data
-changes, and for every month when the segment cutoff changes.
+changes, and for every month when the segment cutoff changes. ``loan_history`` (one row per loan: first and
+last month, days past due in the last month, first NPL month) is rebuilt for the loans a changed month
+touches; it does not depend on the cutoff.
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import and_, case, delete, func, insert, literal, select, union_all
+from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
-from data.models import ClassTransition, Loan, LoanMonth, PortfolioMonth, Setting
-from domain.classes import CLOSED_LOAN, NEW_LOAN
+from data.models import ClassTransition, Loan, LoanHistory, LoanMonth, PortfolioMonth, Setting
+from domain.classes import CLOSED_LOAN, NEW_LOAN, NPL_CLASSES
 from domain.months import previous_month
 from domain.segments import NEW, OLD
 from domain.settings import Settings, from_mapping
@@ -85,8 +87,55 @@ def rebuild_month(session: Session, month: dt.date, *, cutoff: dt.date | None = 
         transition_select(previous_month(month), month, cutoff)))
 
 
+HISTORY_COLUMNS = ["loan_id", "first_month", "last_month", "last_days_past_due", "first_npl_month"]
+#: loans rebuilt per statement (bound parameters stay far below SQLite's limit)
+HISTORY_CHUNK = 5_000
+
+
+def _history_select(loan_ids: list[int] | None = None):
+    """SELECT of loan_history rows from loan_month: all loans, or the given ones."""
+    npl_month = case((LoanMonth.loan_class.in_(NPL_CLASSES), LoanMonth.month))
+    summary = (select(LoanMonth.loan_id, func.min(LoanMonth.month).label("first_month"),
+                      func.max(LoanMonth.month).label("last_month"), func.min(npl_month).label("first_npl_month"))
+               .group_by(LoanMonth.loan_id))
+    if loan_ids is not None:
+        summary = summary.where(LoanMonth.loan_id.in_(loan_ids))
+    summary = summary.subquery()
+    last = aliased(LoanMonth)
+    return (select(summary.c.loan_id, summary.c.first_month, summary.c.last_month, last.days_past_due,
+                   summary.c.first_npl_month)
+            .join(last, and_(last.loan_id == summary.c.loan_id, last.month == summary.c.last_month)))
+
+
+def rebuild_loan_history(session: Session, months: Iterable[dt.date] | None = None) -> int:
+    """Recompute loan_history for every loan (months None) or for the loans changed months touch.
+
+    A month's change can alter a loan's summary only if the loan has a row in that month now, or had one
+    that the summary points at (its first, last or first NPL month); other loans keep theirs. Returns the
+    number of loans rebuilt (all: the rows written).
+    """
+    if months is None:
+        session.execute(delete(LoanHistory))
+        session.execute(insert(LoanHistory).from_select(HISTORY_COLUMNS, _history_select()))
+        return session.scalar(select(func.count()).select_from(LoanHistory))
+    months = sorted(set(months))
+    touched = set(session.scalars(select(LoanMonth.loan_id).where(LoanMonth.month.in_(months))))
+    touched.update(session.scalars(select(LoanHistory.loan_id).where(or_(
+        LoanHistory.first_month.in_(months), LoanHistory.last_month.in_(months),
+        LoanHistory.first_npl_month.in_(months)))))
+    ordered = sorted(touched)
+    for start in range(0, len(ordered), HISTORY_CHUNK):
+        chunk = ordered[start:start + HISTORY_CHUNK]
+        session.execute(delete(LoanHistory).where(LoanHistory.loan_id.in_(chunk)))
+        session.execute(insert(LoanHistory).from_select(HISTORY_COLUMNS, _history_select(chunk)))
+    return len(ordered)
+
+
 def rebuild_months(session: Session, months: Iterable[dt.date]) -> int:
-    """Rebuild a set of months and the month after each (whose transitions depend on it)."""
+    """Rebuild a set of months and the month after each (whose transitions depend on it), and the history of
+    the loans those months touch."""
+    months = list(months)
+    rebuild_loan_history(session, months)
     cutoff = _settings(session).segment_cutoff
     existing = set(session.scalars(select(LoanMonth.month).distinct()))
     todo = set()
@@ -100,8 +149,11 @@ def rebuild_months(session: Session, months: Iterable[dt.date]) -> int:
     return len(todo)
 
 
-def rebuild_all(session: Session) -> int:
-    """Rebuild every month present in loan_month (after a cutoff change or a bulk load)."""
+def rebuild_all(session: Session, *, history: bool = True) -> int:
+    """Rebuild every month present in loan_month (after a cutoff change or a bulk load); ``history`` also
+    rebuilds loan_history (a cutoff change does not need it)."""
+    if history:
+        rebuild_loan_history(session)
     months = sorted(session.scalars(select(LoanMonth.month).distinct()))
     cutoff = _settings(session).segment_cutoff
     session.execute(delete(PortfolioMonth))

@@ -286,6 +286,25 @@ class PortfolioMonth(Base):
     loan_count: Mapped[int] = mapped_column(Integer)
 
 
+class LoanHistory(Base):
+    """One row per loan summarising its monthly rows: first and last month reported, days past due in the
+    last month, first month in an NPL class (None: never NPL).
+
+    Why: the early-warning reads (evergreening: "overdue when repaid"; vintage: "first NPL month") would
+    otherwise group the whole of loan_month at every view. Exact for any view month M as long as a loan's
+    months are contiguous (the first NPL month <= M is this one if it is <= M, else none). Rebuilt by
+    data.aggregates for the loans a changed month touches.
+    """
+
+    __tablename__ = "loan_history"
+    __table_args__ = (Index("ix_loan_history_last_month", "last_month", "last_days_past_due"),)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), primary_key=True)
+    first_month: Mapped[Month]
+    last_month: Mapped[Month]
+    last_days_past_due: Mapped[int] = mapped_column(Integer)
+    first_npl_month: Mapped[dt.date | None] = mapped_column(Date)
+
+
 class ClassTransition(Base):
     """Balance and count moving from one class to another between a month and the month before.
 

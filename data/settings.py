@@ -58,7 +58,7 @@ def update(session: Session, *, actor: Actor, changes: dict[str, str]) -> Settin
     for name, value in changed.items():
         _store(session, name, value)
     if "segment_cutoff" in changed:
-        aggregates.rebuild_all(session)  # every month's old/new split depends on the cutoff
+        aggregates.rebuild_all(session, history=False)  # every month's old/new split depends on the cutoff
     if changed:
         record(session, actor=actor, action="settings.update", entity="setting", entity_id=",".join(sorted(changed)),
                before={k: getattr(before, k) for k in changed}, after=changed)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.functions import FunctionElement
 
 from data.aggregates import segment_expr
-from data.models import Borrower, Cooperative, Loan, LoanMonth, Officer, PortfolioMonth
+from data.models import Borrower, Cooperative, Loan, LoanHistory, LoanMonth, Officer, PortfolioMonth
 from data.scoping import scoped
 from data.settings import get as get_settings
 from domain.classes import (CLASSES, LOSS, DOUBTFUL, NORMAL, NPL_CLASSES, PERFORMING_CLASSES, SPECIAL_MENTION,
@@ -250,14 +250,11 @@ def list_hidden_npl_by_officer(session: Session, *, scope: Scope, month: dt.date
 def _overdue_closings(month: dt.date):
     """Loans repaid before ``month`` that were overdue in their last reported month, with their closing day
     (domain.warning_rules.closing_day)."""
-    last = (select(LoanMonth.loan_id, func.max(LoanMonth.month).label("last_month"))
-            .where(LoanMonth.month <= month).group_by(LoanMonth.loan_id).subquery())
-    last_row, old = aliased(LoanMonth), aliased(Loan)
+    old = aliased(Loan)
     return (select(old.id.label("loan_id"), old.borrower_id, old.issue_date,
-                   month_end_of(last.c.last_month).label("closing_day"))
-            .join(last, last.c.loan_id == old.id)
-            .join(last_row, and_(last_row.loan_id == old.id, last_row.month == last.c.last_month))
-            .where(last.c.last_month < month, last_row.days_past_due > 0)).cte("overdue_closing")
+                   month_end_of(LoanHistory.last_month).label("closing_day"))
+            .join(LoanHistory, LoanHistory.loan_id == old.id)
+            .where(LoanHistory.last_month < month, LoanHistory.last_days_past_due > 0)).cte("overdue_closing")
 
 
 def _evergreening(session: Session, *, scope: Scope, first: dt.date, month: dt.date, segment: str | None):
@@ -341,9 +338,8 @@ def list_vintage_rows(session: Session, *, scope: Scope, month: dt.date) -> pd.D
     """New-segment loans issued by the end of ``month`` by issue month x months on book of their first NPL
     month (None: not NPL by ``month``): the input of domain.warning_rules.vintage_curves."""
     cutoff = get_settings(session).segment_cutoff
-    first_npl = (select(LoanMonth.loan_id, func.min(LoanMonth.month).label("first_npl"))
-                 .where(LoanMonth.loan_class.in_(NPL_CLASSES), LoanMonth.month <= month)
-                 .group_by(LoanMonth.loan_id).subquery())
+    first_npl = (select(LoanHistory.loan_id, LoanHistory.first_npl_month.label("first_npl"))
+                 .where(LoanHistory.first_npl_month <= month).subquery())
 
     def month_index(column):
         return cast(extract("year", column), Integer) * 12 + cast(extract("month", column), Integer)

@@ -163,3 +163,44 @@ def test_rebuild_after_a_change_updates_only_that_month_and_next(book):
         assert aggregates.rebuild_months(s, [M2]) == 2  # February and March (its transitions)
     frame = read(engine, portfolio.balances_by_month, scope=Scope.union(), first=M2, last=M2)
     assert figures.npl_balance(frame, M2) == 650
+
+
+def _history(engine) -> dict[str, tuple]:
+    from sqlalchemy import select
+
+    from data.models import Loan, LoanHistory
+    with transaction(engine) as s:
+        rows = s.execute(select(Loan.contract_no, LoanHistory.first_month, LoanHistory.last_month,
+                                LoanHistory.last_days_past_due, LoanHistory.first_npl_month)
+                         .join(LoanHistory, LoanHistory.loan_id == Loan.id)).all()
+    return {contract: tuple(rest) for contract, *rest in rows}
+
+
+def test_loan_history_summarises_each_loan(book):
+    engine, _ = book
+    # from the table in the fixture's docstring (every row has 0 days past due)
+    history = _history(engine)
+    assert history == {"L1": (M1, M3, 0, M1), "L2": (M1, M3, 0, None), "L3": (M1, M2, 0, M1),
+                       "L4": (M1, M1, 0, None), "L5": (M2, M3, 0, None), "L6": (M1, M3, 0, M2)}
+
+
+def test_loan_history_after_a_month_is_replaced_equals_a_full_rebuild(book):
+    """An import replaces a month's rows: loans dropped from it, new ones, changed classes."""
+    engine, _ = book
+    from sqlalchemy import delete, select
+
+    from data.models import Loan, LoanMonth
+    with transaction(engine) as s:
+        ids = dict(s.execute(select(Loan.contract_no, Loan.id)).all())
+        s.execute(delete(LoanMonth).where(LoanMonth.month == M3, LoanMonth.loan_id.in_([ids["L1"], ids["L6"]])))
+        row = s.get(LoanMonth, (ids["L5"], M3))
+        row.loan_class, row.days_past_due = "substandard", 95
+        f.month_row(s, s.get(Loan, ids["L3"]), M3, 300, "normal", dpd=10)
+        s.flush()
+        assert aggregates.rebuild_months(s, [M3]) == 1  # no April: March alone
+    incremental = _history(engine)
+    assert incremental == {"L1": (M1, M2, 0, M1), "L2": (M1, M3, 0, None), "L3": (M1, M3, 10, M1),
+                           "L4": (M1, M1, 0, None), "L5": (M2, M3, 95, M3), "L6": (M1, M2, 0, M2)}
+    with transaction(engine) as s:
+        assert aggregates.rebuild_loan_history(s) == 6
+    assert _history(engine) == incremental
