@@ -68,8 +68,8 @@ def gather(session: Session, *, scope: Scope, month: dt.date, today: dt.date | N
     behind = table[table.behind > 0][["officer", "cooperative", "overdue", "missed", "behind"]]
 
     period = dict(scope=scope, first_day=month, last_day=last_day)
-    method_rows = mf.method_table(methods.method_figures(session, **period),
-                                  methods.first_recovery_days(session, **period))
+    worked = methods.loans_worked(session, **period)
+    method_rows = mf.method_table(mf.sums_by(worked, "method"), mf.first_recoveries(worked, "method"))
     method_rows = method_rows[method_rows.actions > 0][["method", "actions", "loans_worked", "recovered_cents",
                                                         "cost_cents"]]
 

@@ -22,12 +22,11 @@ from data.aggregates import segment_expr
 from data.models import (Assignment, Borrower, CollectionAction, Cooperative, LegalCase, Loan, LoanMonth, Village)
 from data.scoping import scoped
 from data.settings import get as get_settings
+from domain import method_figures as mf
 from domain.classes import NPL_CLASSES
 from domain.methods import LEGAL_STAGES, VILLAGE
 from domain.scope import Scope
 
-#: groupings method_figures understands: the extra key besides the method, or "total" for no key at all
-GROUPINGS = ("method", "cooperative", "segment", "total")
 CASE_COLUMNS = ["case_id", "contract_no", "borrower", "cooperative", "court", "filed_on", "stage", "judgment_on",
                 "enforcement_on", "closed_on", "claim_cents", "costs_cents", "recovered_cents"]
 
@@ -86,29 +85,9 @@ def _actions_in_period(session: Session, *, scope: Scope, first_day: dt.date, la
                   officer_col=CollectionAction.officer_id)
 
 
-def _group_columns(session: Session, by: str) -> list:
-    if by not in GROUPINGS:
-        raise ValueError(f"unknown grouping: {by!r}")
-    columns = [] if by == "total" else [CollectionAction.method.label("method")]
-    if by == "cooperative":
-        columns.append(CollectionAction.cooperative_id.label("cooperative_id"))
-    elif by == "segment":
-        columns.append(segment_expr(get_settings(session).segment_cutoff).label("segment"))
-    return columns
-
-
-def _per_loan(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date, segment: str | None,
-              by: str):
-    """One row per group x loan worked: actions, recovered, cost, first action day."""
-    keys = _group_columns(session, by)
-    ids = _actions_in_period(session, scope=scope, first_day=first_day, last_day=last_day, segment=segment)
-    return (select(*keys, CollectionAction.loan_id.label("loan_id"), func.count().label("actions"),
-                   func.sum(CollectionAction.recovered_cents).label("recovered"),
-                   func.sum(CollectionAction.cost_cents).label("cost"),
-                   func.min(CollectionAction.action_date).label("first_day"))
-            .join(Loan, Loan.id == CollectionAction.loan_id)
-            .where(CollectionAction.id.in_(ids))
-            .group_by(*keys, CollectionAction.loan_id)).subquery("per_loan")
+#: one row per loan x method worked in the period (see loans_worked)
+WORKED_COLUMNS = ["loan_id", "method", "cooperative_id", "cooperative", "segment", "actions", "recovered_cents",
+                  "cost_cents", "first_day", "first_recovery_on", "balance_worked_cents", "assigned_on"]
 
 
 def _balance_worked(session: Session, per_loan):
@@ -122,57 +101,65 @@ def _balance_worked(session: Session, per_loan):
     return func.coalesce(before, latest, 0)
 
 
+def loans_worked(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date,
+                 segment: str | None = None) -> pd.DataFrame:
+    """One row per loan x method worked in the period: the single read behind every method figure.
+
+    Columns: WORKED_COLUMNS -- the loan's cooperative and segment, its actions, recovered and cost with that
+    method, the first action and first recovery day, the balance worked (module docstring) measured from that
+    method's first action, and the start of the assignment in force at that method's first recovery (latest
+    begun on or before it; None if unassigned or no recovery). domain.method_figures groups it by method,
+    cooperative, segment or in total (each loan once), so a page reads the actions once instead of once per
+    grouping. Bounded by the loans worked in the period.
+    """
+    segment_col = segment_expr(get_settings(session).segment_cutoff).label("segment")
+    ids = _actions_in_period(session, scope=scope, first_day=first_day, last_day=last_day, segment=segment)
+    recovered = CollectionAction.recovered_cents > 0
+    per_loan = (select(CollectionAction.loan_id.label("loan_id"), CollectionAction.method.label("method"),
+                       CollectionAction.cooperative_id.label("cooperative_id"), segment_col,
+                       func.count().label("actions"), func.sum(CollectionAction.recovered_cents).label("recovered"),
+                       func.sum(CollectionAction.cost_cents).label("cost"),
+                       func.min(CollectionAction.action_date).label("first_day"),
+                       func.min(CollectionAction.action_date).filter(recovered).label("first_recovery_on"))
+                .join(Loan, Loan.id == CollectionAction.loan_id)
+                .where(CollectionAction.id.in_(ids))
+                .group_by(CollectionAction.loan_id, CollectionAction.method, CollectionAction.cooperative_id,
+                          segment_col)).subquery("per_loan")
+    assigned = (select(func.max(Assignment.assigned_on))
+                .where(Assignment.loan_id == per_loan.c.loan_id,
+                       Assignment.assigned_on <= per_loan.c.first_recovery_on)
+                .scalar_subquery())
+    stmt = (select(per_loan.c.loan_id, per_loan.c.method, per_loan.c.cooperative_id, Cooperative.name,
+                   per_loan.c.segment, per_loan.c.actions, per_loan.c.recovered, per_loan.c.cost, per_loan.c.first_day,
+                   per_loan.c.first_recovery_on, _balance_worked(session, per_loan), assigned)
+            .join(Cooperative, Cooperative.id == per_loan.c.cooperative_id)
+            .order_by(per_loan.c.loan_id, per_loan.c.method))
+    frame = _frame(session, stmt, WORKED_COLUMNS)
+    for column in ("first_day", "first_recovery_on", "assigned_on"):
+        frame[column] = frame[column].map(_as_date).astype("object")
+    return frame.astype({c: "int64" for c in ("loan_id", "cooperative_id", "actions", "recovered_cents",
+                                              "cost_cents", "balance_worked_cents")})
+
+
 def method_figures(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date,
                    segment: str | None = None, by: str = "method") -> pd.DataFrame:
-    """Sums per method (and cooperative or segment), or in total: the SQL half of the method figures.
+    """Sums per method (and cooperative or segment), or in total: domain.method_figures.sums_by of loans_worked.
 
     Columns: the group keys, actions, loans_worked, loans_recovered, recovered_cents, cost_cents,
     balance_worked_cents. A loan worked by two methods counts once for each method, and once in total.
     """
-    per_loan = _per_loan(session, scope=scope, first_day=first_day, last_day=last_day, segment=segment, by=by)
-    keys = [per_loan.c[name] for name in ("method", "cooperative_id", "segment") if name in per_loan.c]
-    stmt = select(*keys, func.coalesce(func.sum(per_loan.c.actions), 0), func.count(per_loan.c.loan_id),
-                  func.count(per_loan.c.loan_id).filter(per_loan.c.recovered > 0),
-                  func.coalesce(func.sum(per_loan.c.recovered), 0), func.coalesce(func.sum(per_loan.c.cost), 0),
-                  func.coalesce(func.sum(_balance_worked(session, per_loan)), 0))
-    if keys:
-        stmt = stmt.group_by(*keys).order_by(*keys)
-    names = [k.name for k in keys] + ["actions", "loans_worked", "loans_recovered", "recovered_cents", "cost_cents",
-                                      "balance_worked_cents"]
-    frame = _frame(session, stmt, names)
-    if not keys and not frame.empty and int(frame.loans_worked.iloc[0]) == 0:
-        frame = frame.iloc[0:0]
-    ints = {c: "int64" for c in names[len(keys):]}
-    frame = frame.astype(ints)
-    if by == "cooperative" and not frame.empty:
-        names_by_id = dict(session.execute(select(Cooperative.id, Cooperative.name)).all())
-        frame.insert(2, "cooperative", frame.cooperative_id.map(names_by_id))
-    return frame
+    mf.check_grouping(by)
+    return mf.sums_by(loans_worked(session, scope=scope, first_day=first_day, last_day=last_day, segment=segment),
+                      by)
 
 
 def first_recovery_days(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date,
                         segment: str | None = None, by: str = "method") -> pd.DataFrame:
-    """Per group x loan with a recovery in the period: first recovery day and start of the assignment in force.
-
-    The assignment in force is the loan's latest assignment begun on or before the first recovery; loans
-    never assigned by then get no assigned_on. One row per loan (and method): bounded by the loans worked.
-    """
-    keys = _group_columns(session, by)
-    ids = _actions_in_period(session, scope=scope, first_day=first_day, last_day=last_day, segment=segment)
-    first = (select(*keys, CollectionAction.loan_id.label("loan_id"),
-                    func.min(CollectionAction.action_date).label("first_recovery_on"))
-             .join(Loan, Loan.id == CollectionAction.loan_id)
-             .where(CollectionAction.id.in_(ids), CollectionAction.recovered_cents > 0)
-             .group_by(*keys, CollectionAction.loan_id)).subquery("first_recovery")
-    assigned = (select(func.max(Assignment.assigned_on))
-                .where(Assignment.loan_id == first.c.loan_id, Assignment.assigned_on <= first.c.first_recovery_on)
-                .scalar_subquery())
-    key_cols = [first.c[k.name] for k in keys]
-    frame = _frame(session, select(*key_cols, first.c.loan_id, first.c.first_recovery_on, assigned),
-                   [k.name for k in keys] + ["loan_id", "first_recovery_on", "assigned_on"])
-    for column in ("first_recovery_on", "assigned_on"):
-        frame[column] = frame[column].map(_as_date)
-    return frame
+    """Per group x loan with a recovery in the period: first recovery day and start of the assignment in force
+    (domain.method_figures.first_recoveries of loans_worked)."""
+    mf.check_grouping(by)
+    return mf.first_recoveries(loans_worked(session, scope=scope, first_day=first_day, last_day=last_day,
+                                            segment=segment), by)
 
 
 def recoveries_by_month(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date,

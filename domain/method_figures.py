@@ -1,7 +1,8 @@
 """Effectiveness of collection methods: the figures DOMAIN.md names, defined once.
 
-The inputs come from data.methods: ``method_figures`` (sums aggregated in SQL per group) and
-``first_recovery_days`` (one row per loan with a recovery, bounded by the loans worked in the period).
+The input is data.methods.loans_worked: one row per loan x method worked in the period (bounded by the
+loans worked). ``sums_by`` and ``first_recoveries`` group it by method, cooperative, segment or in total,
+so one read serves every table and KPI of the page.
 
 Definitions (also in docs of data.methods, which computes the sums):
 
@@ -24,9 +25,57 @@ import pandas as pd
 from domain.figures import ratio
 from domain.methods import METHODS
 
-#: the SQL sums every group carries (data.methods.method_figures returns these columns)
+#: the sums every group carries (sums_by returns these columns after the group keys)
 SUM_COLUMNS: tuple[str, ...] = ("actions", "loans_worked", "loans_recovered", "recovered_cents", "cost_cents",
                                 "balance_worked_cents")
+#: groupings: the keys besides the loan; "total" has none (each loan once)
+GROUP_KEYS: dict[str, list[str]] = {"method": ["method"], "cooperative": ["method", "cooperative_id", "cooperative"],
+                                    "segment": ["method", "segment"], "total": []}
+
+
+def check_grouping(by: str) -> list[str]:
+    """The group keys of a grouping; ValueError for an unknown one (a programming error, not user input)."""
+    if by not in GROUP_KEYS:
+        raise ValueError(f"unknown grouping: {by!r}")
+    return GROUP_KEYS[by]
+
+
+def _per_loan_total(worked: pd.DataFrame) -> pd.DataFrame:
+    """Every method of a loan together: sums, and the balance worked and assignment start measured from the
+    loan's first action / first recovery over all methods (the rows holding those earliest days)."""
+    sums = worked.groupby("loan_id", as_index=False)[["actions", "recovered_cents", "cost_cents"]].sum()
+    first = worked.sort_values(["first_day", "method"], kind="stable").drop_duplicates("loan_id")
+    sums = sums.merge(first[["loan_id", "balance_worked_cents"]], on="loan_id")
+    recovering = worked[worked.first_recovery_on.notna()].sort_values(["first_recovery_on", "method"], kind="stable")
+    recovering = recovering.drop_duplicates("loan_id")[["loan_id", "first_recovery_on", "assigned_on"]]
+    return sums.merge(recovering, on="loan_id", how="left")
+
+
+def sums_by(worked: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Group sums: keys, then SUM_COLUMNS; one row per group in key order ("total": one row, none if empty).
+
+    A loan worked by two methods counts once for each method and once in total.
+    """
+    keys = check_grouping(by)
+    rows = _per_loan_total(worked) if by == "total" else worked
+    if rows.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object" if c in keys else "int64") for c in [*keys, *SUM_COLUMNS]})
+    rows = rows.assign(loans_worked=1, loans_recovered=(rows.recovered_cents > 0).astype("int64"))
+    columns = ["actions", "loans_worked", "loans_recovered", "recovered_cents", "cost_cents", "balance_worked_cents"]
+    if not keys:
+        return rows[columns].sum().to_frame().T.astype("int64").reset_index(drop=True)
+    grouped = rows.groupby(keys, as_index=False, sort=True)[columns].sum()
+    return grouped[[*keys, *SUM_COLUMNS]].astype({c: "int64" for c in SUM_COLUMNS})
+
+
+def first_recoveries(worked: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Per group x loan with a recovery: keys, loan_id, first_recovery_on, assigned_on (the input of the medians)."""
+    keys = [k for k in check_grouping(by) if k != "cooperative"]
+    rows = _per_loan_total(worked) if by == "total" else worked
+    columns = [*keys, "loan_id", "first_recovery_on", "assigned_on"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    return rows.loc[rows.first_recovery_on.notna(), columns].reset_index(drop=True)
 
 
 def net_recovery(recovered_cents: int, cost_cents: int) -> int:

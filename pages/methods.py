@@ -18,8 +18,8 @@ frame.header("methods", viewer, chosen.cooperative_name)
 symbol = ctx.symbol
 period = dict(scope=chosen.scope, first_day=chosen.first, last_day=month_end(chosen.last), segment=chosen.segment)
 
-total = mf.totals(store.read(methods.method_figures, **period, by="total"),
-                  store.read(methods.first_recovery_days, **period, by="total"))
+worked = store.read(methods.loans_worked, **period)  # one read behind every method figure of the page
+total = mf.totals(mf.sums_by(worked, "total"), mf.first_recoveries(worked, "total"))
 kpis.show(views.kpi_row(total, symbol))
 
 sections = ["compare", "where", "legal", "village"] + (["record"] if can(viewer.role, "record_action") else [])
@@ -27,8 +27,7 @@ section = st.radio(t("methods.tab.compare"), sections, format_func=lambda s: t(f
                    key="methods.section", label_visibility="collapsed")
 
 if section == "compare":
-    table = mf.method_table(store.read(methods.method_figures, **period),
-                            store.read(methods.first_recovery_days, **period))
+    table = mf.method_table(mf.sums_by(worked, "method"), mf.first_recoveries(worked, "method"))
     names = views.method_names()
     st.plotly_chart(views.comparison_chart(
         table, names=names, symbol=symbol, title=t("methods.chart.compare", first=month(chosen.first),
@@ -42,8 +41,7 @@ if section == "compare":
     views.show_method_table(table, symbol=symbol, filename=f"methods-{month(chosen.first)}-{month(chosen.last)}")
     st.caption(t("methods.definitions"))
 elif section == "where":
-    views.show_breakdowns(store.read(methods.method_figures, **period, by="cooperative"),
-                          store.read(methods.method_figures, **period, by="segment"), symbol=symbol)
+    views.show_breakdowns(mf.sums_by(worked, "cooperative"), mf.sums_by(worked, "segment"), symbol=symbol)
 elif section == "legal":
     stage_names = views.show_legal(store.read(methods.legal_pipeline, **period), symbol=symbol)
     st.subheader(t("methods.legal.list"))

@@ -267,3 +267,38 @@ def test_pure_figures():
     assert mf.share_with_recovery(0, 0) is None and mf.share_with_recovery(1, 4) == 0.25
     assert mf.median_days(pd.Series([], dtype="float64")) is None
     assert mf.median_days(pd.Series([3, None, 10, 1])) == 3
+
+
+def test_grouping_one_read_by_hand():
+    """domain.method_figures groups loans_worked rows; worked out by hand:
+
+    loan 1: direct (first 03-10, 2 actions, 100 recovered, balance before 1,000, assigned 03-01, first recovery 03-12)
+            legal  (first 02-05, 1 action,   0 recovered, balance before 1,200)
+    loan 2: direct (first 03-20, 1 action,  50 recovered, cost 5, balance before 400, unassigned, recovered 03-20)
+    total: 2 loans, 4 actions, 2 recovering, 150 recovered, 5 cost, balance 1,200 (loan 1 measured from its
+    first action, legal in February) + 400 = 1,600; loan 1's first recovery 03-12 with assignment 03-01.
+    """
+    d = dt.date
+    worked = pd.DataFrame([
+        (1, "direct", 1, "A", "old", 2, 100, 0, d(2025, 3, 10), d(2025, 3, 12), 1000, d(2025, 3, 1)),
+        (1, "legal", 1, "A", "old", 1, 0, 0, d(2025, 2, 5), None, 1200, None),
+        (2, "direct", 2, "B", "new", 1, 50, 5, d(2025, 3, 20), d(2025, 3, 20), 400, None),
+    ], columns=methods.WORKED_COLUMNS)
+    total = mf.sums_by(worked, "total").iloc[0].to_dict()
+    assert total == {"actions": 4, "loans_worked": 2, "loans_recovered": 2, "recovered_cents": 150, "cost_cents": 5,
+                     "balance_worked_cents": 1600}
+    by_method = mf.sums_by(worked, "method").set_index("method")
+    assert by_method.loc["direct"].to_dict() == {"actions": 3, "loans_worked": 2, "loans_recovered": 2,
+                                                 "recovered_cents": 150, "cost_cents": 5,
+                                                 "balance_worked_cents": 1400}
+    assert by_method.loc["legal", "loans_recovered"] == 0
+    assert list(mf.sums_by(worked, "cooperative").columns[:3]) == ["method", "cooperative_id", "cooperative"]
+    firsts = mf.first_recoveries(worked, "total")
+    assert firsts.to_dict("records") == [
+        {"loan_id": 1, "first_recovery_on": d(2025, 3, 12), "assigned_on": d(2025, 3, 1)},
+        {"loan_id": 2, "first_recovery_on": d(2025, 3, 20), "assigned_on": None}]
+    assert mf.totals(mf.sums_by(worked, "total"), firsts).median_days == 11.0  # only loan 1 was assigned
+    empty = worked.iloc[0:0]
+    assert mf.sums_by(empty, "total").empty and mf.first_recoveries(empty, "method").empty
+    with pytest.raises(ValueError):
+        mf.sums_by(worked, "officer")
