@@ -32,10 +32,11 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import DateTime, Engine, func, insert, select, text, update
+from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.orm import Session
 
 from data.aggregates import rebuild_all
+from data.bulk import insert_rows
 from data.db import database_url, make_engine, transaction, upgrade_schema
 from data.models import (AppUser, Assignment, AuditLog, Base, Borrower, CollectionAction, Cooperative, Decision,
                          DecisionAssignment, ForeclosedAsset, LegalCase, Loan, LoanMonth, Officer, Review,
@@ -60,7 +61,6 @@ PRE_WINDOW_MONTHS = 48
 CUTOFF_MONTHS_BEFORE_END = 24
 #: concealment and the careless officers' misreporting happen in the latest months only
 RECENT_MONTHS = 12
-BATCH_ROWS = 10_000
 #: monthly rows simulated before the loans behind them are written and dropped (bounds the generator's memory)
 STREAM_ROWS = 200_000
 DEMO_PASSWORD_ROUNDS = 10
@@ -1266,31 +1266,8 @@ class _Generator:
 
 # --- writing ---------------------------------------------------------------------------------------------
 def _bulk(session: Session, model: type[Base], rows: list[dict]) -> None:
-    """Bulk insert: COPY on PostgreSQL, the driver's executemany on SQLite (both many times faster than ORM).
-
-    Both run on the session's own connection, so they belong to the same transaction. The SQLite path passes
-    dates as ISO text, as SQLAlchemy stores them; tables with timestamps go through Core to keep its format.
-    """
-    if not rows:
-        return
-    table = model.__table__
-    dialect = session.get_bind().dialect
-    columns = list(rows[0])
-    quote = dialect.identifier_preparer.quote
-    names = ", ".join(quote(c) for c in columns)
-    if dialect.name == "postgresql" and len(rows) > 1000:
-        with session.connection().connection.driver_connection.cursor() as cursor:
-            with cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row([row[c] for c in columns])
-        return
-    if dialect.name == "sqlite" and not any(isinstance(table.c[c].type, DateTime) for c in columns):
-        statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join('?' * len(columns))})"
-        values = ([v.isoformat() if isinstance(v, dt.date) else v for v in row.values()] for row in rows)
-        session.connection().connection.driver_connection.executemany(statement, values)
-        return
-    for start in range(0, len(rows), BATCH_ROWS):
-        session.execute(insert(table), rows[start:start + BATCH_ROWS])
+    """Bulk insert of generated rows (data.bulk: COPY on PostgreSQL, the driver's executemany on SQLite)."""
+    insert_rows(session, model.__table__, rows)
 
 
 def _reset_sequences(session: Session) -> None:

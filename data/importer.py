@@ -31,6 +31,7 @@ from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from data.aggregates import rebuild_months
+from data.bulk import insert_rows
 from data.audit import record
 from data.errors import ValidationError, require_role
 from data.import_template import (AMOUNT, BY_NAME, CLASS, CLASS_ALIASES, DATE, INTEGER, KIND, KIND_ALIASES,
@@ -639,11 +640,11 @@ def _write(session: Session, checked: _Checked, progress: ProgressFn | None) -> 
     new_loan_ids = _reserve_ids(session, loan_table, len(new_rows))
     for start in range(0, len(new_rows), BATCH):
         batch = new_rows[start:start + BATCH]
-        session.execute(borrower_table.insert(), [
+        insert_rows(session, borrower_table, [
             {"id": borrower_ids[start + i], "cooperative_id": v["cooperative_id"], "village_id": None,
              "name": v["borrower_name"], "kind": v.get("borrower_kind") or DEFAULTS["borrower_kind"],
              "poor_household": False, "able_but_unwilling": False} for i, v in enumerate(batch)])
-        session.execute(loan_table.insert(), [
+        insert_rows(session, loan_table, [
             {"id": new_loan_ids[start + i], "contract_no": v["contract_no"], "borrower_id": borrower_ids[start + i],
              "cooperative_id": v["cooperative_id"], "refinances_loan_id": None, "restructured_on": None,
              **_loan_fields(v)} for i, v in enumerate(batch)])
@@ -673,7 +674,7 @@ def _write(session: Session, checked: _Checked, progress: ProgressFn | None) -> 
                    "outstanding_cents": v["outstanding"], "overdue_cents": v["overdue"],
                    "days_past_due": v["days_past_due"], "loan_class": v["loan_class"]} for v in checked.rows]
     for start in range(0, len(month_rows), BATCH):
-        session.execute(month_table.insert(), month_rows[start:start + BATCH])
+        insert_rows(session, month_table, month_rows[start:start + BATCH])
         step(0.7 + 0.2 * (start + BATCH) / rows_total)
     if progress:
         progress(0.9, "import.stage.aggregates")
