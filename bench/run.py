@@ -55,6 +55,7 @@ WARM_FLOOR_RATIO_MAX = 1.5
 COLD_MAX_S = 1.0
 SCALE_RATIO_MAX = 1.3
 REBUILD_MAX_S = 10.0
+IMPORT_MAX_S = 60.0
 
 
 def user_for(page: str) -> str:
@@ -281,6 +282,47 @@ def measure_page(page: str, engine: Engine, repeats: int) -> PageResult:
                       time_reads(engine, calls, repeats))
 
 
+@dataclass
+class ImportResult:
+    """A monthly loan tape imported into the size's database (rolled back, so the data stays)."""
+
+    rows: int
+    megabytes: float
+    seconds: float
+    counts: dict[str, int]
+
+    @property
+    def rows_per_s(self) -> float:
+        return self.rows / self.seconds
+
+
+def measure_import(url: str, engine: Engine, rows: int) -> ImportResult:
+    """Import a tape of ``rows`` rows for the newest month: that month's own rows (updates of known loans)
+    repeated under new contract numbers up to the size (new loans), as bench/import_bench.py builds it.
+
+    One run (a full month of a large union takes a while), validation included, in a transaction that is
+    rolled back. The upload limit is raised to its 500 MB maximum inside that transaction (a tape of
+    1,000,000 rows is about 180 MB; the default limit is 50 MB).
+    """
+    from bench.import_bench import build_tape
+    from data.importer import import_tape, system_actor
+    from data.models import Setting
+
+    data, month = build_tape(url, rows)
+    with session_factory(engine)() as session:
+        session.begin()
+        session.merge(Setting(key="max_upload_mb", value="500"))
+        session.flush()
+        started = time.perf_counter()
+        result = import_tape(session, actor=system_actor(), data=data, filename="bench.csv", month=month)
+        session.flush()
+        seconds = time.perf_counter() - started
+        session.rollback()
+    if not result.ok:
+        raise RuntimeError(f"the benchmark tape has errors:\n{result.errors.head(20)}")
+    return ImportResult(rows, round(len(data) / 1e6, 1), seconds, dict(result.counts))
+
+
 def measure_rebuild(engine: Engine, repeats: int) -> float:
     """data.aggregates.rebuild_month for the newest month, in a transaction rolled back (the data stays)."""
     from data.aggregates import rebuild_month
@@ -310,6 +352,7 @@ class SizeResult:
     pages: list[PageResult]
     rebuild_s: float
     rss_mb: float
+    tape: ImportResult | None = None
 
 
 def prepare(url: str, loans: int, months: int) -> tuple[Engine, Generation]:
@@ -324,7 +367,7 @@ def prepare(url: str, loans: int, months: int) -> tuple[Engine, Generation]:
 
 
 def measure_sizes(urls: list[str], sizes: list[int], months: int, pages: list[str],
-                  repeats: int) -> list[SizeResult]:
+                  repeats: int, tape_rows: int | None = None) -> list[SizeResult]:
     """Every page at every size, the sizes interleaved page by page.
 
     Interleaved so that a change of load on a shared machine hits both sizes of a page alike, which
@@ -342,8 +385,10 @@ def measure_sizes(urls: list[str], sizes: list[int], months: int, pages: list[st
         engine, generation = prepared[k]
         rebuild = measure_rebuild(engine, max(1, min(repeats, 3)))
         rows = table_counts(engine)
+        print(f"  {n:>9,} loans: import of a {tape_rows or n:,}-row tape ...", file=sys.stderr, flush=True)
+        tape = measure_import(url, engine, tape_rows or n) if tape_rows != 0 else None
         engine.dispose()
-        results.append(SizeResult(n, months, url, generation, rows, by_size[k], rebuild, peak_rss_mb()))
+        results.append(SizeResult(n, months, url, generation, rows, by_size[k], rebuild, peak_rss_mb(), tape))
     return results
 
 
@@ -396,6 +441,19 @@ def render(sizes: list[SizeResult], *, engine: str, repeats: int) -> str:
               " | ".join(f"{s.rebuild_s:.2f}" for s in sizes) + " |",
               "| peak RSS of the benchmark process after this size (MB) | " +
               " | ".join(f"{s.rss_mb:,.0f}" for s in sizes) + " |"]
+    if any(s.tape for s in sizes):
+        def tape(s: SizeResult, text: Callable[[ImportResult], str]) -> str:
+            return text(s.tape) if s.tape else "n/a"
+
+        lines += ["| monthly tape imported: rows (CSV MB) | " +
+                  " | ".join(tape(s, lambda t: f"{t.rows:,} ({t.megabytes:,.0f})") for s in sizes) + " |",
+                  "| monthly tape: import s, validation + write + aggregates | " +
+                  " | ".join(tape(s, lambda t: f"{t.seconds:.1f}") for s in sizes) + " |",
+                  "| monthly tape: rows per second | " +
+                  " | ".join(tape(s, lambda t: f"{t.rows_per_s:,.0f}") for s in sizes) + " |",
+                  "| monthly tape: loans created / month rows replaced | " +
+                  " | ".join(tape(s, lambda t: f"{t.counts.get('loans_created', 0):,} / "
+                                               f"{t.counts.get('month_rows_replaced', 0):,}") for s in sizes) + " |"]
     lines += ["", f"### Targets (stated for 1,000,000 loans; measured at {big.loans:,})", ""]
     warm_miss = [p.page for p in big.pages if not p.floor_ratio <= WARM_FLOOR_RATIO_MAX]
     cold_miss = [p.page for p in big.pages if not p.cold_s < COLD_MAX_S]
@@ -414,7 +472,13 @@ def render(sizes: list[SizeResult], *, engine: str, repeats: int) -> str:
                  f"({big.rebuild_s:.2f} s)")
     if big.loans < 1_000_000:
         lines.append(f"- **the target size (1,000,000 loans) was not measured**: the largest run is {big.loans:,}.")
-    lines.append("- import of a monthly tape: not measured here; see `python bench/import_bench.py` (data/importer.py).")
+    if big.tape is None:
+        lines.append("- import of a monthly tape: not measured (--tape-rows 0)")
+    else:
+        lines.append(f"- monthly tape of 1,000,000 loans imported < {IMPORT_MAX_S:.0f} s: "
+                     + (f"{_verdict(big.tape.seconds < IMPORT_MAX_S)} ({big.tape.seconds:.1f} s)"
+                        if big.tape.rows >= 1_000_000 else
+                        f"not measured at that size (a {big.tape.rows:,}-row tape took {big.tape.seconds:.1f} s)"))
     return "\n".join(lines) + "\n"
 
 
@@ -443,6 +507,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=5, help="runs per measure; the median is kept")
     parser.add_argument("--pages", default=",".join(PAGE_ROLES), help="comma-separated page keys (default: all)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    parser.add_argument("--tape-rows", type=int, default=None,
+                        help="rows of the monthly tape imported at each size (default: the size's loans; 0: skip)")
     return parser.parse_args(argv)
 
 
@@ -456,7 +522,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(sizes) > 1 and "{loans}" not in args.url:
         raise SystemExit("several --loans sizes need {loans} in --url (one database per size)")
     results = measure_sizes([url_for(args.url, n, args.months) for n in sizes], sizes, args.months, pages,
-                            args.repeats)
+                            args.repeats, args.tape_rows)
     engine = engine_name(results[0].url)
     section = render(results, engine=engine, repeats=args.repeats)
     print(section)

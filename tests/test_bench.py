@@ -24,6 +24,8 @@ def test_benchmark_and_explain_smoke_run(tmp_path, monkeypatch):
             assert re.search(rf"^\| {page} \| {user} \|.*\|  \|$", report, re.M), page  # empty error column
         assert "warm / floor" in report and "Scaling: 120 / 60 loans" in report
         assert "| 60 | 8 |" in report  # the generator ran for the first size and was measured
+        assert re.search(r"^\| monthly tape: rows per second \| [\d,]+ \| [\d,]+ \|$", report, re.M)
+        assert "monthly tape of 1,000,000 loans imported < 60 s: not measured at that size" in report
         assert explain.main(["--url", url.format(loans=60), "--pages", "overview"]) == 0
         assert "| page | read | full table scan |" in (tmp_path / "explain.md").read_text()
     finally:
