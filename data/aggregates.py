@@ -3,7 +3,8 @@
 ``portfolio_month`` holds balance and count by month x cooperative x originating officer x class x
 segment; ``class_transition`` the moves between a month and the month before. Both are rebuilt for a
 month (delete + INSERT ... SELECT, inside the caller's transaction) whenever that month's loan data
-changes, and for every month when the segment cutoff changes. ``loan_history`` (one row per loan: first and
+changes, and for every month when the segment cutoff or the classification thresholds change; with them
+the month's early-warning watch list (data/watchlist.py). ``loan_history`` (one row per loan: first and
 last month, days past due in the last month, first NPL month) is rebuilt for the loans a changed month
 touches; it does not depend on the cutoff.
 """
@@ -15,7 +16,8 @@ from collections.abc import Iterable
 from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
-from data.models import ClassTransition, Loan, LoanHistory, LoanMonth, PortfolioMonth, Setting
+from data.models import ClassTransition, Loan, LoanHistory, LoanMonth, PortfolioMonth, Setting, WatchMonth
+from data.watchlist import rebuild_watch_month
 from domain.classes import CLOSED_LOAN, NEW_LOAN, NPL_CLASSES
 from domain.months import previous_month
 from domain.segments import NEW, OLD
@@ -74,9 +76,10 @@ def transition_select(from_month: dt.date, to_month: dt.date, cutoff: dt.date, *
         moves.c.month, moves.c.cooperative_id, moves.c.segment, moves.c.from_class, moves.c.to_class)
 
 
-def rebuild_month(session: Session, month: dt.date, *, cutoff: dt.date | None = None) -> None:
-    """Recompute both summaries for one month from loan_month."""
-    cutoff = cutoff or _settings(session).segment_cutoff
+def rebuild_month(session: Session, month: dt.date, *, settings: Settings | None = None) -> None:
+    """Recompute the month's summaries from loan_month: portfolio, transitions, early-warning watch list."""
+    settings = settings or _settings(session)
+    cutoff = settings.segment_cutoff
     session.execute(delete(PortfolioMonth).where(PortfolioMonth.month == month))
     session.execute(insert(PortfolioMonth).from_select(
         ["month", "cooperative_id", "officer_id", "loan_class", "segment", "balance_cents", "loan_count"],
@@ -85,6 +88,7 @@ def rebuild_month(session: Session, month: dt.date, *, cutoff: dt.date | None = 
     session.execute(insert(ClassTransition).from_select(
         ["month", "cooperative_id", "segment", "from_class", "to_class", "balance_cents", "loan_count"],
         transition_select(previous_month(month), month, cutoff)))
+    rebuild_watch_month(session, month, settings.thresholds)
 
 
 HISTORY_COLUMNS = ["loan_id", "first_month", "last_month", "last_days_past_due", "first_npl_month"]
@@ -136,7 +140,7 @@ def rebuild_months(session: Session, months: Iterable[dt.date]) -> int:
     the loans those months touch."""
     months = list(months)
     rebuild_loan_history(session, months)
-    cutoff = _settings(session).segment_cutoff
+    settings = _settings(session)
     existing = set(session.scalars(select(LoanMonth.month).distinct()))
     todo = set()
     for month in months:
@@ -145,7 +149,7 @@ def rebuild_months(session: Session, months: Iterable[dt.date]) -> int:
         if nxt in existing:
             todo.add(nxt)
     for month in sorted(todo):
-        rebuild_month(session, month, cutoff=cutoff)
+        rebuild_month(session, month, settings=settings)
     return len(todo)
 
 
@@ -155,9 +159,10 @@ def rebuild_all(session: Session, *, history: bool = True) -> int:
     if history:
         rebuild_loan_history(session)
     months = sorted(session.scalars(select(LoanMonth.month).distinct()))
-    cutoff = _settings(session).segment_cutoff
+    settings = _settings(session)
     session.execute(delete(PortfolioMonth))
     session.execute(delete(ClassTransition))
+    session.execute(delete(WatchMonth))
     for month in months:
-        rebuild_month(session, month, cutoff=cutoff)
+        rebuild_month(session, month, settings=settings)
     return len(months)

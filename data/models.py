@@ -305,6 +305,29 @@ class LoanHistory(Base):
     first_npl_month: Mapped[dt.date | None] = mapped_column(Date)
 
 
+class WatchMonth(Base):
+    """The early-warning lists of a month: each loan a rule flags (Special Mention, Normal at risk, hidden
+    NPL), with what the lists show. Rebuilt per month by data.aggregates (data/watchlist.py holds the rules)."""
+
+    __tablename__ = "watch_month"
+    __table_args__ = (Index("ix_watch_month_balance", "month", "watch", "balance_cents"),)
+    month: Mapped[Month] = mapped_column(primary_key=True)
+    watch: Mapped[str] = mapped_column(String(20), primary_key=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officer.id"))
+    loan_class: Mapped[str] = mapped_column(String(20))
+    previous_class: Mapped[str | None] = mapped_column(String(20))
+    floor_class: Mapped[str | None] = mapped_column(String(20))
+    balance_cents: Mapped[Cents]
+    overdue_cents: Mapped[Cents]
+    days_past_due: Mapped[int] = mapped_column(Integer)
+    worsened_flag: Mapped[int] = mapped_column(SmallInteger)
+    days_past_due_flag: Mapped[int] = mapped_column(SmallInteger)
+    maturity_flag: Mapped[int] = mapped_column(SmallInteger)
+    reason: Mapped[str | None] = mapped_column(String(20))
+
+
 class ClassTransition(Base):
     """Balance and count moving from one class to another between a month and the month before.
 

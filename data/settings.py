@@ -57,8 +57,9 @@ def update(session: Session, *, actor: Actor, changes: dict[str, str]) -> Settin
     changed = {k: v for k, v in parsed.items() if getattr(before, k) != v}
     for name, value in changed.items():
         _store(session, name, value)
-    if "segment_cutoff" in changed:
-        aggregates.rebuild_all(session, history=False)  # every month's old/new split depends on the cutoff
+    if changed.keys() & {"segment_cutoff", "substandard_days", "doubtful_days", "loss_days"}:
+        # every month's old/new split depends on the cutoff, its hidden-NPL watch list on the thresholds
+        aggregates.rebuild_all(session, history=False)
     if changed:
         record(session, actor=actor, action="settings.update", entity="setting", entity_id=",".join(sorted(changed)),
                before={k: getattr(before, k) for k in changed}, after=changed)

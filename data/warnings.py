@@ -2,108 +2,29 @@
 
 Every function takes the viewer's scope and applies it in SQL; lists take a ``limit`` and have an
 aggregate twin (by officer, or a Total), so a page never loads more than it shows. The rules are those
-of domain/warning_rules.py and domain/classes.py, written here in SQL; tests/test_warnings_data.py
-checks that both agree on hand-made loans.
+of domain/warning_rules.py and domain/classes.py, written in SQL in data/watchlist.py: the month lists
+(Special Mention, Normal at risk, hidden NPLs) read its precomputed watch_month; evergreening and the
+vintage read loan_history. tests/test_warnings_data.py checks that SQL and domain agree on hand-made loans.
 """
 from __future__ import annotations
 
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Date, Integer, and_, case, cast, exists, extract, func, literal, or_, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import Integer, and_, cast, extract, func, or_, select
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql.functions import FunctionElement
 
 from data.aggregates import segment_expr
-from data.models import Borrower, Cooperative, Loan, LoanHistory, LoanMonth, Officer, PortfolioMonth
+from data.models import Borrower, Cooperative, Loan, LoanHistory, LoanMonth, Officer, PortfolioMonth, WatchMonth
 from data.scoping import scoped
 from data.settings import get as get_settings
-from domain.classes import (CLASSES, LOSS, DOUBTFUL, NORMAL, NPL_CLASSES, PERFORMING_CLASSES, SPECIAL_MENTION,
-                            SUBSTANDARD, Thresholds, severity)
-from domain.months import month_end, previous_month
+from data.watchlist import (WATCH_HIDDEN, WATCH_NORMAL_AT_RISK, WATCH_SPECIAL_MENTION, days_between, flag,
+                            month_end_of)
+from domain.classes import NPL_CLASSES
+from domain.months import month_end
 from domain.scope import Scope
 from domain.segments import NEW
-from domain.warning_rules import (HIDDEN_BY_DAYS, HIDDEN_BY_RESTRUCTURING, INTEREST_PAYMENT_PURPOSE,
-                                  MATURITY_WINDOW_DAYS, Total)
-
-
-# --- portable date arithmetic -----------------------------------------------------------------------------------
-class month_end_of(FunctionElement):  # noqa: N801 - reads like the SQL function it stands for
-    """SQL: the last day of the month of a date column (domain.months.month_end)."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(month_end_of)
-def _month_end_postgresql(element, compiler, **kw) -> str:
-    return "CAST(date_trunc('month', %s) + INTERVAL '1 month' - INTERVAL '1 day' AS DATE)" % compiler.process(
-        element.clauses, **kw)
-
-
-@compiles(month_end_of, "sqlite")
-def _month_end_sqlite(element, compiler, **kw) -> str:
-    return "date(%s, 'start of month', '+1 month', '-1 day')" % compiler.process(element.clauses, **kw)
-
-
-class days_between(FunctionElement):  # noqa: N801
-    """SQL: whole days from the second date to the first (``first - second``)."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(days_between)
-def _days_between_postgresql(element, compiler, **kw) -> str:
-    first, second = list(element.clauses)
-    return "(%s - %s)" % (compiler.process(first, **kw), compiler.process(second, **kw))
-
-
-@compiles(days_between, "sqlite")
-def _days_between_sqlite(element, compiler, **kw) -> str:
-    first, second = list(element.clauses)
-    return "CAST(julianday(%s) - julianday(%s) AS INTEGER)" % (compiler.process(first, **kw),
-                                                                 compiler.process(second, **kw))
-
-
-# --- the classification rules in SQL ----------------------------------------------------------------------------------
-def severity_sql(class_col):
-    """SQL for domain.classes.severity: 0 (Normal) to 4 (Loss)."""
-    return case({c: i for i, c in enumerate(CLASSES)}, value=class_col)
-
-
-def floor_severity_sql(days_col, thresholds: Thresholds, restructured_npl=None):
-    """SQL for severity(domain.classes.floor_class(...)): the floor by days past due, thresholds as settings."""
-    by_days = case((days_col > thresholds.loss, severity(LOSS)), (days_col > thresholds.doubtful, severity(DOUBTFUL)),
-                   (days_col > thresholds.substandard, severity(SUBSTANDARD)),
-                   (days_col > 0, severity(SPECIAL_MENTION)), else_=severity(NORMAL))
-    if restructured_npl is None:
-        return by_days
-    return case((and_(restructured_npl, by_days < severity(SUBSTANDARD)), severity(SUBSTANDARD)), else_=by_days)
-
-
-def floor_class_sql(days_col, thresholds: Thresholds, restructured_npl=None):
-    """SQL for domain.classes.floor_class: the class name of the floor."""
-    return case({i: c for i, c in enumerate(CLASSES)}, value=floor_severity_sql(days_col, thresholds, restructured_npl))
-
-
-def restructured_npl_sql(month: dt.date):
-    """SQL: the loan was restructured by the end of ``month`` and was an NPL at a month end before that."""
-    prior = aliased(LoanMonth)
-    was_npl = exists(select(prior.loan_id).where(prior.loan_id == Loan.id, prior.loan_class.in_(NPL_CLASSES),
-                                                 month_end_of(prior.month) < Loan.restructured_on))
-    return and_(Loan.restructured_on.is_not(None), Loan.restructured_on <= month_end(month), was_npl)
-
-
-def worsened_sql(current_col, previous_col):
-    """SQL for domain.warning_rules.worsened: more severe than last month (a loan new this month is not)."""
-    return and_(previous_col.is_not(None), severity_sql(current_col) > severity_sql(previous_col))
-
-
-def _flag(condition):
-    """A condition as 1/0, so SQLite and PostgreSQL return the same thing."""
-    return case((condition, 1), else_=0)
+from domain.warning_rules import INTEREST_PAYMENT_PURPOSE, Total
 
 
 def _frame(session: Session, stmt, columns: list[str], *, ints: tuple[str, ...] = (),
@@ -122,20 +43,16 @@ def _total(session: Session, rows) -> Total:
     return Total(loan_count=int(count), balance_cents=int(balance))
 
 
-def _in_month(month: dt.date, previous=None):
-    """Loans reported in ``month`` with borrower, cooperative, originating officer (and last month's row)."""
-    stmt = (select(Loan.id.label("loan_id"), Loan.contract_no, Borrower.name.label("borrower"),
+def _watched(watch: str, month: dt.date):
+    """Loans on one of the month's watch lists with borrower, cooperative and originating officer."""
+    return (select(Loan.id.label("loan_id"), Loan.contract_no, Borrower.name.label("borrower"),
                    Cooperative.name.label("cooperative"), Officer.name.label("officer"))
-            .select_from(LoanMonth)
-            .join(Loan, Loan.id == LoanMonth.loan_id)
+            .select_from(WatchMonth)
+            .join(Loan, Loan.id == WatchMonth.loan_id)
             .join(Borrower, Borrower.id == Loan.borrower_id)
-            .join(Cooperative, Cooperative.id == LoanMonth.cooperative_id)
+            .join(Cooperative, Cooperative.id == WatchMonth.cooperative_id)
             .join(Officer, Officer.id == Loan.officer_id)
-            .where(LoanMonth.month == month))
-    if previous is not None:
-        stmt = stmt.outerjoin(previous, and_(previous.loan_id == LoanMonth.loan_id,
-                                             previous.month == previous_month(month)))
-    return stmt
+            .where(WatchMonth.month == month, WatchMonth.watch == watch))
 
 
 def _limit(stmt, limit: int | None):
@@ -150,13 +67,9 @@ def _restrict(session: Session, stmt, scope: Scope, segment: str | None):
 
 # --- Special Mention ------------------------------------------------------------------------------------------------
 def _special_mention(session: Session, *, scope: Scope, month: dt.date, segment: str | None):
-    previous = aliased(LoanMonth)
-    worse = worsened_sql(LoanMonth.loan_class, previous.loan_class)
-    stmt = (_in_month(month, previous)
-            .add_columns(LoanMonth.outstanding_cents.label("balance_cents"), LoanMonth.overdue_cents,
-                         LoanMonth.days_past_due, previous.loan_class.label("previous_class"),
-                         _flag(worse).label("worsened"))
-            .where(LoanMonth.loan_class == SPECIAL_MENTION))
+    stmt = (_watched(WATCH_SPECIAL_MENTION, month)
+            .add_columns(WatchMonth.balance_cents, WatchMonth.overdue_cents, WatchMonth.days_past_due,
+                         WatchMonth.previous_class, WatchMonth.worsened_flag.label("worsened")))
     return _restrict(session, stmt, scope, segment).subquery()
 
 
@@ -177,19 +90,11 @@ def get_special_mention_worsened(session: Session, *, scope: Scope, month: dt.da
 
 # --- Normal loans at risk -------------------------------------------------------------------------------------------
 def _normal_at_risk(session: Session, *, scope: Scope, month: dt.date, segment: str | None):
-    """SQL for domain.warning_rules.normal_risk_reasons."""
-    previous = aliased(LoanMonth)
-    as_of = month_end(month)
-    has_days = LoanMonth.days_past_due > 0
-    worse = worsened_sql(LoanMonth.loan_class, previous.loan_class)
-    maturing = and_(LoanMonth.overdue_cents > 0,
-                    Loan.maturity_date.between(as_of, as_of + dt.timedelta(days=MATURITY_WINDOW_DAYS)))
-    stmt = (_in_month(month, previous)
-            .add_columns(LoanMonth.loan_class, previous.loan_class.label("previous_class"),
-                         LoanMonth.outstanding_cents.label("balance_cents"), LoanMonth.overdue_cents,
-                         LoanMonth.days_past_due, Loan.maturity_date, _flag(has_days).label("days_past_due_flag"),
-                         _flag(worse).label("worsened_flag"), _flag(maturing).label("maturity_flag"))
-            .where(or_(LoanMonth.loan_class == NORMAL, previous.loan_class == NORMAL), or_(has_days, worse, maturing)))
+    """Loans flagged by domain.warning_rules.normal_risk_reasons (the rule in SQL: data.watchlist)."""
+    stmt = (_watched(WATCH_NORMAL_AT_RISK, month)
+            .add_columns(WatchMonth.loan_class, WatchMonth.previous_class, WatchMonth.balance_cents,
+                         WatchMonth.overdue_cents, WatchMonth.days_past_due, Loan.maturity_date,
+                         WatchMonth.days_past_due_flag, WatchMonth.worsened_flag, WatchMonth.maturity_flag))
     return _restrict(session, stmt, scope, segment).subquery()
 
 
@@ -210,18 +115,9 @@ def get_normal_at_risk_total(session: Session, *, scope: Scope, month: dt.date, 
 # --- Hidden NPLs ----------------------------------------------------------------------------------------------------
 def _hidden(session: Session, *, scope: Scope, month: dt.date, segment: str | None):
     """Loans recorded as performing whose floor (days past due, or restructured NPL) is Substandard or worse."""
-    thresholds = get_settings(session).thresholds
-    restructured = restructured_npl_sql(month)
-    floor = floor_severity_sql(LoanMonth.days_past_due, thresholds, restructured)
-    by_days = floor_severity_sql(LoanMonth.days_past_due, thresholds)
-    stmt = (_in_month(month)
-            .add_columns(Loan.cooperative_id, Loan.officer_id, LoanMonth.loan_class,
-                         floor_class_sql(LoanMonth.days_past_due, thresholds, restructured).label("floor_class"),
-                         LoanMonth.days_past_due, LoanMonth.outstanding_cents.label("balance_cents"),
-                         Loan.restructured_on,
-                         case((by_days >= severity(SUBSTANDARD), literal(HIDDEN_BY_DAYS)),
-                              else_=literal(HIDDEN_BY_RESTRUCTURING)).label("reason"))
-            .where(LoanMonth.loan_class.in_(PERFORMING_CLASSES), floor >= severity(SUBSTANDARD)))
+    stmt = (_watched(WATCH_HIDDEN, month)
+            .add_columns(Loan.cooperative_id, Loan.officer_id, WatchMonth.loan_class, WatchMonth.floor_class,
+                         WatchMonth.days_past_due, WatchMonth.balance_cents, Loan.restructured_on, WatchMonth.reason))
     return _restrict(session, stmt, scope, segment).subquery()
 
 
@@ -277,8 +173,8 @@ def _evergreening(session: Session, *, scope: Scope, first: dt.date, month: dt.d
                    Loan.officer_id, Loan.issue_date, Loan.principal_cents,
                    func.coalesce(now.outstanding_cents, 0).label("balance_cents"),
                    func.coalesce(linked.contract_no, window_old.contract_no).label("old_contract"),
-                   _flag(by_link).label("link_flag"), _flag(by_window).label("window_flag"),
-                   _flag(interest).label("interest_flag"))
+                   flag(by_link).label("link_flag"), flag(by_window).label("window_flag"),
+                   flag(interest).label("interest_flag"))
             .join(Borrower, Borrower.id == Loan.borrower_id)
             .join(Cooperative, Cooperative.id == Loan.cooperative_id)
             .join(Officer, Officer.id == Loan.officer_id)

@@ -44,7 +44,7 @@ from tests import factory as f
 TODAY = dt.date.today()
 BALANCE = 1_000_000
 #: derived tables rebuilt from facts; a settings change may legitimately rebuild them
-DERIVED = {"portfolio_month", "class_transition"}
+DERIVED = {"portfolio_month", "class_transition", "watch_month"}
 
 PROPS = settings(max_examples=35, deadline=None, derandomize=True,
                  suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,

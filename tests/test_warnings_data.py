@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from data import aggregates, portfolio, warnings
+from data import aggregates, portfolio, warnings, watchlist
 from data import settings as settings_store
 from data.db import transaction
 from data.models import Borrower, Loan, LoanMonth
 from domain import warning_rules as rules
 from domain.classes import Thresholds, floor_class
-from domain.scope import Scope
+from domain.scope import Actor, Scope
 from domain.settings import Settings
 from tests import factory as f
 
@@ -248,10 +248,10 @@ def test_npl_ratio_if_hidden_npls_were_reclassified(book):
 def test_floor_in_sql_agrees_with_floor_class(book, thresholds):
     engine, _ = book
     with transaction(engine) as s:
-        restructured = warnings.restructured_npl_sql(JUN)
+        restructured = watchlist.restructured_npl_sql(JUN)
         stmt = (select(Loan.contract_no, LoanMonth.days_past_due,
-                       warnings.floor_class_sql(LoanMonth.days_past_due, thresholds),
-                       warnings.floor_class_sql(LoanMonth.days_past_due, thresholds, restructured))
+                       watchlist.floor_class_sql(LoanMonth.days_past_due, thresholds),
+                       watchlist.floor_class_sql(LoanMonth.days_past_due, thresholds, restructured))
                 .join(Loan, Loan.id == LoanMonth.loan_id).where(LoanMonth.month == JUN))
         got = s.execute(stmt).all()
     assert len(got) == 21
@@ -275,9 +275,10 @@ def test_hidden_npls_sql_agrees_with_python_mask(book):
 
 def test_hidden_npls_follow_the_threshold_setting(book):
     engine, _ = book
-    with transaction(engine) as s:
-        settings_store.seed(s, Settings(segment_cutoff=D(2025, 1, 1), substandard_days=60, doubtful_days=180,
-                                        loss_days=300))
+    with transaction(engine) as s:  # the admin's change rebuilds every month's watch list
+        admin = Actor(f.user(s, "adm", "admin").id, "adm", "admin", Scope.union())
+        settings_store.update(s, actor=admin, changes={"substandard_days": "60", "doubtful_days": "180",
+                                                       "loss_days": "300"})
     # with 60 days: H1 (90 days) becomes hidden too; S1 (15) and H7 (10) do not
     table = read(engine, warnings.list_hidden_npls, scope=UNION, month=JUN)
     assert list(table.contract_no) == ["H5", "H3", "H2", "H1"]
