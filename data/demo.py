@@ -29,7 +29,7 @@ import random
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, func, select, text, update
@@ -1222,18 +1222,23 @@ class _Generator:
                 self.dismissed.add(row["officer_id"])
         return rows, links
 
-    def world_tables(self) -> dict[type[Base], list[dict]]:
-        """Cooperatives, villages, officers and borrowers: written before the loans that refer to them.
+    def world_tables(self) -> Iterator[tuple[type[Base], list[dict]]]:
+        """Cooperatives, villages, officers and borrowers (in batches): written before the loans that refer to them.
 
         Officers are written active; those dismissed by an approved decision are switched off at the end.
+        Borrower names are needed only here, so they are dropped once written.
         """
-        officers = [{"id": o.id, "cooperative_id": o.cooperative_id, "name": o.name,
-                     "employee_no": f"E{o.cooperative_id:02d}{o.id:04d}", "active": True,
-                     "hired_on": self.first_issue - _days(365 * (1 + o.id % 15) + o.id % 200)} for o in self.officers]
-        borrowers = [{"id": b.id, "cooperative_id": b.cooperative_id, "village_id": b.village_id,
-                      "name": self.borrower_names[b.id - 1], "kind": b.kind, "poor_household": b.poor,
-                      "able_but_unwilling": b.unwilling} for b in self.borrowers]
-        return {Cooperative: self.coops, Village: self.villages, Officer: officers, Borrower: borrowers}
+        yield Cooperative, self.coops
+        yield Village, self.villages
+        yield Officer, [{"id": o.id, "cooperative_id": o.cooperative_id, "name": o.name,
+                         "employee_no": f"E{o.cooperative_id:02d}{o.id:04d}", "active": True,
+                         "hired_on": self.first_issue - _days(365 * (1 + o.id % 15) + o.id % 200)}
+                        for o in self.officers]
+        for start in range(0, len(self.borrowers), STREAM_ROWS):
+            yield Borrower, [{"id": b.id, "cooperative_id": b.cooperative_id, "village_id": b.village_id,
+                              "name": self.borrower_names[b.id - 1], "kind": b.kind, "poor_household": b.poor,
+                              "able_but_unwilling": b.unwilling} for b in self.borrowers[start:start + STREAM_ROWS]]
+        self.borrower_names = []
 
     def closing_tables(self) -> dict[type[Base], list[dict]]:
         """What is known only once every loan is simulated: users, cases, assets, reviews and decisions."""
@@ -1323,7 +1328,7 @@ def generate(engine: Engine, *, loans: int = DEFAULT_LOANS, months: int = DEFAUL
             _bulk(session, model, rows)
             counts[model] += len(rows)
 
-        for model, rows in g.world_tables().items():
+        for model, rows in g.world_tables():
             write(model, rows)
         g.simulate(write)
         g.pick_demo_officer()
