@@ -59,10 +59,12 @@ def _templates(viewer: Viewer, months: list[dt.date], key: str) -> None:
                                  XLSX, key=f"{key}.tpl_en", on_click="ignore")
         spanish.download_button(t("import.template_es"), to_excel(template_frame(spanish=True)),
                                 "plantilla-cinta-prestamos.xlsx", XLSX, key=f"{key}.tpl_es", on_click="ignore")
-        if months:
-            frame = store.read(sample_frame, month=months[-1], scope=viewer.scope)
-            sample.download_button(t("import.sample", month=month_text(months[-1])),
-                                   frame.to_csv(index=False).encode("utf-8"),
+        if months:  # the sample is read only when its button is pressed (it sorts a whole month's rows)
+            def sample_csv() -> bytes:
+                frame = store.read(sample_frame, month=months[-1], scope=viewer.scope)
+                return frame.to_csv(index=False).encode("utf-8")
+
+            sample.download_button(t("import.sample", month=month_text(months[-1])), sample_csv,
                                    f"loan-tape-sample-{month_text(months[-1])}.csv", "text/csv",
                                    key=f"{key}.sample", on_click="ignore")
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from data.models import Borrower, Cooperative, ForeclosedAsset, Loan
 from data.scoping import scoped
 from data.settings import get as get_settings
+from data.frames import frame as to_frame
 from domain import asset_ageing
 from domain.asset_ageing import BUCKETS, HELD_STATUSES, ON_TIME, DisposalLimits
 from domain.assets import DISPOSED
@@ -25,10 +26,6 @@ A = ForeclosedAsset
 REGISTER_COLUMNS = ["asset_id", "loan_id", "contract_no", "borrower", "cooperative", "asset_type", "on_balance_sheet",
                     "acquired_on", "book_value_cents", "appraisal_cents", "appraised_on", "status",
                     "disposal_method", "disposed_on", "proceeds_cents", "lease_income_cents"]
-
-
-def _frame(session: Session, stmt, columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(session.execute(stmt).all(), columns=columns)
 
 
 def _limits(session: Session) -> DisposalLimits:
@@ -78,7 +75,7 @@ def holdings(session: Session, *, scope: Scope, today: dt.date) -> pd.DataFrame:
                                 func.count(A.id).filter(overdue),
                                 func.coalesce(func.sum(A.book_value_cents).filter(overdue), 0)))
             .where(held()).group_by(A.on_balance_sheet, A.status).order_by(A.on_balance_sheet.desc(), A.status))
-    frame = _frame(session, _scoped(stmt, scope),
+    frame = to_frame(session, _scoped(stmt, scope),
                    ["on_balance_sheet", "status", "asset_count", "book_value_cents", "appraisal_cents",
                     "appraised_count", "overdue_count", "overdue_book_cents"])
     return frame.astype({"on_balance_sheet": "bool", "asset_count": "int64", "book_value_cents": "int64",
@@ -96,7 +93,7 @@ def disposals_by_method(session: Session, *, scope: Scope, first_day: dt.date | 
         stmt = stmt.where(A.disposed_on >= first_day)
     if last_day is not None:
         stmt = stmt.where(A.disposed_on <= last_day)
-    frame = _frame(session, _scoped(stmt, scope), ["method", "asset_count", "book_value_cents", "proceeds_cents"])
+    frame = to_frame(session, _scoped(stmt, scope), ["method", "asset_count", "book_value_cents", "proceeds_cents"])
     return frame.astype({"asset_count": "int64", "book_value_cents": "int64", "proceeds_cents": "int64"})
 
 
@@ -112,7 +109,7 @@ def ageing(session: Session, *, scope: Scope, today: dt.date) -> pd.DataFrame:
     stmt = (_from_assets(select(A.asset_type, A.on_balance_sheet, bucket, func.count(A.id),
                                 func.sum(A.book_value_cents)))
             .where(held()).group_by(A.asset_type, A.on_balance_sheet, bucket))
-    frame = _frame(session, _scoped(stmt, scope),
+    frame = to_frame(session, _scoped(stmt, scope),
                    ["asset_type", "on_balance_sheet", "bucket", "asset_count", "book_value_cents"])
     return frame.astype({"on_balance_sheet": "bool", "asset_count": "int64", "book_value_cents": "int64"})
 
@@ -159,7 +156,7 @@ def register(session: Session, *, scope: Scope, today: dt.date, asset_type: str 
                              on_balance_sheet=on_balance_sheet, overdue_only=overdue_only)
     if limit is not None:
         stmt = stmt.limit(limit)
-    frame = _frame(session, stmt, REGISTER_COLUMNS).astype({"on_balance_sheet": "bool", "book_value_cents": "int64",
+    frame = to_frame(session, stmt, REGISTER_COLUMNS).astype({"on_balance_sheet": "bool", "book_value_cents": "int64",
                                                             "lease_income_cents": "int64"})
     for column in ("appraisal_cents", "proceeds_cents"):
         frame[column] = frame[column].astype("Int64")
@@ -181,5 +178,5 @@ def held_choices(session: Session, *, scope: Scope, limit: int = 5000) -> pd.Dat
     stmt = (_from_assets(select(A.id, Loan.contract_no, A.asset_type, A.status, A.acquired_on, A.book_value_cents,
                                 A.appraisal_cents, A.appraised_on))
             .where(held()).order_by(A.id).limit(limit))
-    return _frame(session, _scoped(stmt, scope), ["asset_id", "contract_no", "asset_type", "status", "acquired_on",
+    return to_frame(session, _scoped(stmt, scope), ["asset_id", "contract_no", "asset_type", "status", "acquired_on",
                                                   "book_value_cents", "appraisal_cents", "appraised_on"])

@@ -15,13 +15,10 @@ from data.models import (Assignment, Borrower, ClassTransition, Cooperative, Loa
                          PortfolioMonth)
 from data.scoping import scoped
 from data.settings import get as get_settings
+from data.frames import frame as to_frame
 from domain.classes import NPL_CLASSES
 from domain.months import previous_month
 from domain.scope import Scope
-
-
-def _frame(session: Session, stmt, columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(session.execute(stmt).all(), columns=columns)
 
 
 def list_months(session: Session) -> list[dt.date]:
@@ -33,7 +30,7 @@ def list_cooperatives(session: Session, *, scope: Scope) -> pd.DataFrame:
     """Cooperatives the viewer may see: id, code, name."""
     stmt = scoped(select(Cooperative.id, Cooperative.code, Cooperative.name).order_by(Cooperative.code),
                   Scope(cooperative_ids=scope.cooperative_ids), cooperative_col=Cooperative.id)
-    return _frame(session, stmt, ["id", "code", "name"])
+    return to_frame(session, stmt, ["id", "code", "name"])
 
 
 def balances_by_month(session: Session, *, scope: Scope, first: dt.date, last: dt.date,
@@ -47,7 +44,7 @@ def balances_by_month(session: Session, *, scope: Scope, first: dt.date, last: d
     if segment:
         stmt = stmt.where(PortfolioMonth.segment == segment)
     stmt = scoped(stmt, scope, cooperative_col=PortfolioMonth.cooperative_id, officer_col=PortfolioMonth.officer_id)
-    frame = _frame(session, stmt, ["month", "loan_class", "segment", "balance_cents", "loan_count"])
+    frame = to_frame(session, stmt, ["month", "loan_class", "segment", "balance_cents", "loan_count"])
     return frame.astype({"balance_cents": "int64", "loan_count": "int64"})
 
 
@@ -64,7 +61,7 @@ def npl_by_cooperative(session: Session, *, scope: Scope, months: list[dt.date],
     if segment:
         stmt = stmt.where(PortfolioMonth.segment == segment)
     stmt = scoped(stmt, scope, cooperative_col=PortfolioMonth.cooperative_id, officer_col=PortfolioMonth.officer_id)
-    frame = _frame(session, stmt, ["month", "cooperative_id", "cooperative", "npl_cents", "gross_cents", "npl_count"])
+    frame = to_frame(session, stmt, ["month", "cooperative_id", "cooperative", "npl_cents", "gross_cents", "npl_count"])
     return frame.fillna(0).astype({"npl_cents": "int64", "gross_cents": "int64", "npl_count": "int64"})
 
 
@@ -95,7 +92,7 @@ def migration(session: Session, *, scope: Scope, from_month: dt.date, to_month: 
                 .group_by(moves.c.from_class, moves.c.to_class))
         if segment:
             stmt = stmt.where(moves.c.segment == segment)
-    frame = _frame(session, stmt, columns)
+    frame = to_frame(session, stmt, columns)
     return frame.astype({"balance_cents": "int64", "loan_count": "int64"})
 
 
@@ -124,7 +121,7 @@ def largest_npls(session: Session, *, scope: Scope, month: dt.date, segment: str
     stmt = scoped(stmt, scope, cooperative_col=LoanMonth.cooperative_id, officer_col=Loan.officer_id)
     if limit is not None:
         stmt = stmt.limit(limit)
-    return _frame(session, stmt, ["loan_id", "contract_no", "borrower", "cooperative", "responsible_officer",
+    return to_frame(session, stmt, ["loan_id", "contract_no", "borrower", "cooperative", "responsible_officer",
                                   "loan_class", "balance_cents", "days_past_due", "segment", "issue_date"])
 
 

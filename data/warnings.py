@@ -15,6 +15,7 @@ from sqlalchemy import Integer, and_, cast, extract, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from data.aggregates import segment_expr
+from data.frames import frame as to_frame
 from data.models import Borrower, Cooperative, Loan, LoanHistory, LoanMonth, Officer, PortfolioMonth, WatchMonth
 from data.scoping import scoped
 from data.settings import get as get_settings
@@ -29,7 +30,7 @@ from domain.warning_rules import INTEREST_PAYMENT_PURPOSE, Total
 
 def _frame(session: Session, stmt, columns: list[str], *, ints: tuple[str, ...] = (),
            flags: tuple[str, ...] = ()) -> pd.DataFrame:
-    frame = pd.DataFrame(session.execute(stmt).all(), columns=columns)
+    frame = to_frame(session, stmt, columns)
     for column in ints:
         frame[column] = frame[column].fillna(0).astype("int64")
     for column in flags:

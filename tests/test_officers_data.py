@@ -158,6 +158,14 @@ def test_officer_table_figures(book):
     assert dee.recovery_rate is None and dee.on_time_rate is None and not dee.active
 
 
+def test_only_open_assignments_carry_a_balance(book):
+    engine, _ = book
+    by_status = read(engine, officers.assignments_by_status, scope=Scope.union(), today=TODAY, month=MAY)
+    closed = by_status[~by_status.status.isin(["on_track", "due_soon", "overdue"])]
+    assert not closed.empty and (closed.balance_cents == 0).all()
+    assert by_status.balance_cents.sum() == 10000 + 5000 + 7000  # Ana's a1, Ben's b1, Cai's c1 (see above)
+
+
 def test_laggards_stand_out_first(book):
     engine, _ = book
     table = table_for(engine, Scope.union())
