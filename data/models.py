@@ -67,7 +67,8 @@ class Borrower(Base):
 class Loan(Base):
     __tablename__ = "loan"
     __table_args__ = (CheckConstraint("principal_cents > 0", name="principal_positive"),
-                      CheckConstraint("maturity_date >= issue_date", name="maturity_after_issue"))
+                      CheckConstraint("maturity_date >= issue_date", name="maturity_after_issue"),
+                      Index("ix_loan_purpose_issue_date", "purpose", "issue_date"))
     id: Mapped[IntPK]
     contract_no: Mapped[Code] = mapped_column(unique=True)
     borrower_id: Mapped[int] = fk("borrower.id")

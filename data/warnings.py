@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Integer, and_, cast, extract, func, or_, select
+from sqlalchemy import Integer, and_, cast, extract, func, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from data.aggregates import segment_expr
@@ -169,6 +169,11 @@ def _evergreening(session: Session, *, scope: Scope, first: dt.date, month: dt.d
     by_link = Loan.refinances_loan_id.is_not(None)
     by_window = pairs.c.old_id.is_not(None)
     interest = Loan.purpose == INTEREST_PAYMENT_PURPOSE
+    # the few suspects first, each found through an index (refinance link, purpose + issue date, the window
+    # pairs), and only then their names and balances: joining first looked up every loan of the period
+    suspects = union(select(Loan.id.label("id")).where(issued, by_link),
+                     select(Loan.id.label("id")).where(issued, interest),
+                     select(pairs.c.new_id.label("id"))).subquery()
     stmt = (select(Loan.id.label("loan_id"), Loan.contract_no, Borrower.name.label("borrower"),
                    Cooperative.name.label("cooperative"), Loan.cooperative_id, Officer.name.label("officer"),
                    Loan.officer_id, Loan.issue_date, Loan.principal_cents,
@@ -176,6 +181,8 @@ def _evergreening(session: Session, *, scope: Scope, first: dt.date, month: dt.d
                    func.coalesce(linked.contract_no, window_old.contract_no).label("old_contract"),
                    flag(by_link).label("link_flag"), flag(by_window).label("window_flag"),
                    flag(interest).label("interest_flag"))
+            .select_from(suspects)
+            .join(Loan, Loan.id == suspects.c.id)
             .join(Borrower, Borrower.id == Loan.borrower_id)
             .join(Cooperative, Cooperative.id == Loan.cooperative_id)
             .join(Officer, Officer.id == Loan.officer_id)
