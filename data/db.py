@@ -11,13 +11,15 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "npl.db"
 DEFAULT_URL = f"sqlite:///{DEFAULT_SQLITE_PATH}"
 MIGRATIONS = PROJECT_ROOT / "data" / "migrations"
+#: PostgreSQL advisory lock held while migrating (an arbitrary constant, "NPL" in ASCII)
+MIGRATION_LOCK_KEY = 0x4E504C
 
 
 def database_url() -> str:
@@ -52,6 +54,10 @@ def upgrade_schema(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # several app servers starting at once: one migrates, the others wait and then find nothing to do
+            # (without it, two servers ran the same revision and one failed; scripts/two_servers.py saw it)
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -22,6 +22,7 @@ import math
 import re
 import time
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -38,6 +39,7 @@ from data.import_template import (AMOUNT, BY_NAME, CLASS, CLASS_ALIASES, DATE, I
                                   MONTH, RATE, REQUIRED, canonical, normalize_header)
 from data.models import Borrower, Cooperative, Loan, LoanMonth, Officer
 from data.settings import get as get_settings
+from domain.inputs import MAX_AMOUNT_CENTS, has_nul
 from domain.months import month_end, month_start
 from domain.scope import Actor
 
@@ -52,6 +54,8 @@ TEXT_LIMITS = {"contract_no": 40, "cooperative_code": 40, "officer_employee_no":
 DEFAULTS = {"borrower_kind": "household", "annual_rate_pct": 0, "purpose": "other", "guarantee_type": "credit"}
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm")
 CSV_EXTENSIONS = (".csv", ".txt")
+#: no real amount cell is longer ('1,000,000,000.00 EUR' has 20); int() of 4,300+ digits raises ValueError
+MAX_AMOUNT_CHARS = 40
 
 
 class ImportFileError(ValidationError):
@@ -183,13 +187,15 @@ def parse_amount(value: object, decimal: str | None = None) -> int:
     if isinstance(value, int):
         return value * 100
     if isinstance(value, float):
-        if not math.isfinite(value):
-            raise CellError("bad_amount")
         cents = value * 100
+        if not math.isfinite(cents):  # NaN, infinity, or so large that its cents overflow to infinity
+            raise CellError("bad_amount")
         if abs(cents - round(cents)) > 1e-6 * max(1.0, abs(cents)):  # tolerate binary noise of Excel formulas
             raise CellError("amount_precision")
         return int(round(cents))
     if isinstance(value, Decimal):
+        if not value.is_finite() or value.adjusted() > 20:  # NaN, sNaN, infinity, or past any exact cents
+            raise CellError("bad_amount")
         cents = value * 100
         if cents != cents.to_integral_value():
             raise CellError("amount_precision")
@@ -204,7 +210,7 @@ def parse_amount(value: object, decimal: str | None = None) -> int:
     if text.startswith("-"):
         negative, text = not negative, _EDGE_SYMBOLS.sub("", text[1:]).strip()
     text = text.replace(" ", "").replace("'", "")
-    if not _AMOUNT_CHARS.match(text) or text[-1] in ",.":
+    if len(text) > MAX_AMOUNT_CHARS or not _AMOUNT_CHARS.match(text) or text[-1] in ",.":
         raise CellError("bad_amount")
     integer, fraction = _split_decimal(text, decimal)
     if len(fraction) > 2:
@@ -249,7 +255,10 @@ def parse_text(value: object) -> str:
         return str(int(value))
     if isinstance(value, (dt.date, dt.datetime)):
         raise CellError("bad_text")
-    return str(value).strip()
+    text = str(value).strip()
+    if has_nul(text):  # PostgreSQL cannot store NUL in text (a CSV is only checked for it in its first 64 KiB)
+        raise CellError("bad_text")
+    return text
 
 
 def _is_blank(value: object) -> bool:
@@ -271,7 +280,8 @@ def _read_excel(data: bytes) -> list[list[object]]:
             return [list(row) for row in sheet.iter_rows(values_only=True)]
         finally:
             workbook.close()
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, IndexError, TypeError):
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, IndexError, TypeError,
+            zlib.error, EOFError, NotImplementedError, SyntaxError):  # damaged deflate data or XML, odd zip
         raise ImportFileError("error.import.corrupt") from None
 
 
@@ -377,9 +387,14 @@ def _cell_parser(kind: str, name: str, decimal: str | None) -> Callable[[object]
         return parse_date
     if kind == AMOUNT:
         def amount(cell: object) -> int:
-            if type(cell) is str and (fast := _fast_amount(cell, decimal)) is not None:
-                return fast
-            return parse_amount(cell, decimal)
+            if type(cell) is str and len(cell) <= MAX_AMOUNT_CHARS and (
+                    fast := _fast_amount(cell, decimal)) is not None:
+                cents = fast
+            else:
+                cents = parse_amount(cell, decimal)
+            if abs(cents) > MAX_AMOUNT_CENTS:  # the forms' limit; far larger values would overflow BIGINT
+                raise CellError("amount_too_large")
+            return cents
         return amount
     if kind == INTEGER:
         return parse_integer

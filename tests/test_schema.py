@@ -1,10 +1,12 @@
 """The Alembic migrations build exactly the schema the models declare, on both engines."""
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from data.models import Base
+from tests.conftest import PG_URL
 
 
 def test_migrations_match_the_models(engine):
@@ -74,3 +76,50 @@ def test_upgrading_a_loaded_database_fills_the_new_summaries(tmp_path):
         aggregates.rebuild_all(s)
     assert summaries() == migrated
     engine.dispose()
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (TEST_DATABASE_URL)")
+def test_two_servers_migrating_at_once_both_start():
+    """Two app servers starting together on a database behind the code: one migrates, the other waits on the
+    advisory lock and finds nothing to do (without the lock one of them failed on a duplicate table type, or
+    both blocked each other)."""
+    import threading
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from data.db import make_engine, upgrade_schema
+
+    url = make_url(PG_URL)
+    name = f"{url.database}_migrate_race"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engines = [make_engine(url.set(database=name).render_as_string(hide_password=False)) for _ in range(2)]
+    errors: list[BaseException] = []
+
+    def start(engine) -> None:
+        try:
+            upgrade_schema(engine)
+        except BaseException as problem:  # noqa: BLE001 - reported by the assertion below
+            errors.append(problem)
+
+    try:
+        threads = [threading.Thread(target=start, args=(engine,)) for engine in engines]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert not any(thread.is_alive() for thread in threads), "a migration was still blocked after 120 s"
+        assert errors == []
+        with engines[0].connect() as conn:
+            assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0006"
+    finally:
+        for engine in engines:
+            engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+                         {"name": name})
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
