@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from data import assets, decisions, methods, officers, portfolio, recoveries
 from domain import accountability, figures
-from domain import method_figures as mf
 from domain.classes import NPL_CLASSES
 from domain.months import month_end, month_start, previous_month
 from domain.scope import Scope
@@ -68,8 +67,7 @@ def gather(session: Session, *, scope: Scope, month: dt.date, today: dt.date | N
     behind = table[table.behind > 0][["officer", "cooperative", "overdue", "missed", "behind"]]
 
     period = dict(scope=scope, first_day=month, last_day=last_day)
-    worked = methods.loans_worked(session, **period)
-    method_rows = mf.method_table(mf.sums_by(worked, "method"), mf.first_recoveries(worked, "method"))
+    method_rows = methods.method_groups(session, **period).table
     method_rows = method_rows[method_rows.actions > 0][["method", "actions", "loans_worked", "recovered_cents",
                                                         "cost_cents"]]
 

@@ -154,6 +154,12 @@ def loans_worked(session: Session, *, scope: Scope, first_day: dt.date, last_day
                                               "cost_cents", "balance_worked_cents")})
 
 
+def method_groups(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date,
+                  segment: str | None = None) -> mf.MethodGroups:
+    """Every figure of the methods page (domain.method_figures.groups of loans_worked), small enough to cache."""
+    return mf.groups(loans_worked(session, scope=scope, first_day=first_day, last_day=last_day, segment=segment))
+
+
 def method_figures(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date,
                    segment: str | None = None, by: str = "method") -> pd.DataFrame:
     """Sums per method (and cooperative or segment), or in total: domain.method_figures.sums_by of loans_worked.

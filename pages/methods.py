@@ -6,7 +6,6 @@ from components import method_views as views
 from components.format import month
 from components.i18n import t
 from data import methods
-from domain import method_figures as mf
 from domain.methods import LEGAL_STAGES
 from domain.months import month_end
 from domain.roles import can
@@ -18,16 +17,15 @@ frame.header("methods", viewer, chosen.cooperative_name)
 symbol = ctx.symbol
 period = dict(scope=chosen.scope, first_day=chosen.first, last_day=month_end(chosen.last), segment=chosen.segment)
 
-worked = store.read(methods.loans_worked, **period)  # one read behind every method figure of the page
-total = mf.totals(mf.sums_by(worked, "total"), mf.first_recoveries(worked, "total"))
-kpis.show(views.kpi_row(total, symbol))
+figures = store.read(methods.method_groups, **period)  # one read behind every method figure of the page
+kpis.show(views.kpi_row(figures.totals, symbol))
 
 sections = ["compare", "where", "legal", "village"] + (["record"] if can(viewer.role, "record_action") else [])
 section = st.radio(t("methods.tab.compare"), sections, format_func=lambda s: t(f"methods.tab.{s}"), horizontal=True,
                    key="methods.section", label_visibility="collapsed")
 
 if section == "compare":
-    table = mf.method_table(mf.sums_by(worked, "method"), mf.first_recoveries(worked, "method"))
+    table = figures.table
     names = views.method_names()
     st.plotly_chart(views.comparison_chart(
         table, names=names, symbol=symbol, title=t("methods.chart.compare", first=month(chosen.first),
@@ -41,7 +39,7 @@ if section == "compare":
     views.show_method_table(table, symbol=symbol, filename=f"methods-{month(chosen.first)}-{month(chosen.last)}")
     st.caption(t("methods.definitions"))
 elif section == "where":
-    views.show_breakdowns(mf.sums_by(worked, "cooperative"), mf.sums_by(worked, "segment"), symbol=symbol)
+    views.show_breakdowns(figures.by_cooperative, figures.by_segment, symbol=symbol)
 elif section == "legal":
     stage_names = views.show_legal(store.read(methods.legal_pipeline, **period), symbol=symbol)
     st.subheader(t("methods.legal.list"))

@@ -11,6 +11,7 @@ from data import settings as settings_store
 from data.db import transaction
 from data.models import Borrower, LegalCase
 from domain import method_figures as mf
+from domain.methods import METHODS
 from domain.scope import Scope
 from domain.settings import Settings
 from tests import factory as f
@@ -298,6 +299,11 @@ def test_grouping_one_read_by_hand():
         {"loan_id": 1, "first_recovery_on": d(2025, 3, 12), "assigned_on": d(2025, 3, 1)},
         {"loan_id": 2, "first_recovery_on": d(2025, 3, 20), "assigned_on": None}]
     assert mf.totals(mf.sums_by(worked, "total"), firsts).median_days == 11.0  # only loan 1 was assigned
+    grouped = mf.groups(worked)  # what the page caches: the same figures, computed once
+    assert (grouped.totals.loans_worked, grouped.totals.balance_worked_cents, grouped.totals.median_days) == (
+        2, 1600, 11.0)
+    assert grouped.table.set_index("method").loc["direct", "balance_worked_cents"] == 1400
+    assert list(grouped.table.method) == list(METHODS)  # every method, in the directive's order
     empty = worked.iloc[0:0]
     assert mf.sums_by(empty, "total").empty and mf.first_recoveries(empty, "method").empty
     with pytest.raises(ValueError):
