@@ -6,8 +6,11 @@ real client drives the app. Each session signs in through the form, then clicks 
 may open, round after round, until the time is up. A page's render time is the time from the click to
 Streamlit's "running" indicator disappearing (the script finished and the page is drawn).
 
+Sessions sign in over ``--ramp`` seconds; walking starts for all of them together once every one has signed
+in (or failed to), and each reads a page for ``--think`` seconds before the next click (0: click flat out).
+
 Usage (against a server you started yourself, loopback only):
-    python scripts/load_test.py http://127.0.0.1:8512 --sessions 20 --seconds 120 --pid <server pid>
+    python scripts/load_test.py http://127.0.0.1:8512 --sessions 20 --seconds 180 --pid <server pid>
 
 Reports: page renders, median and p95 render time (overall and per page), errors (Streamlit exception
 boxes, timeouts, failed sign-ins), and the server's resident memory (start, peak, end) sampled from
@@ -77,20 +80,41 @@ async def settle(page, timeout_ms: int) -> None:
     await page.wait_for_function(RUNNING, timeout=timeout_ms)
 
 
+@dataclass
+class Start:
+    """The walking starts together once every session has signed in (or failed to): the morning sign-in
+    is measured on its own, then N sessions really browse at the same time."""
+
+    sessions: int
+    done: int = 0
+    event: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def arrive(self) -> None:
+        self.done += 1
+        if self.done >= self.sessions:
+            self.event.set()
+
+
 async def session(browser, base: str, username: str, seconds: float, results: Results, timeout_ms: int,
-                  number: int) -> None:
-    """Sign in, then walk the role's pages for ``seconds`` (counted from the end of the sign-in)."""
+                  number: int, start: Start, think_s: float) -> None:
+    """Sign in, wait for the others, then walk the role's pages for ``seconds``, reading each for ``think_s``."""
     context = await browser.new_context(viewport={"width": 1366, "height": 900})
     page = await context.new_page()
+    signed_in = False
     try:
         started = time.monotonic()
-        await page.goto(base, timeout=timeout_ms)
-        await page.get_by_label("Username", exact=True).fill(username, timeout=timeout_ms)
-        await page.get_by_label("Password", exact=True).fill(f"{username}-demo")
-        await page.get_by_role("button", name="Sign in").click()
-        await page.get_by_text("Sign out").wait_for(timeout=timeout_ms)
-        await settle(page, timeout_ms)
-        results.renders["(sign-in)"].append(time.monotonic() - started)
+        try:
+            await page.goto(base, timeout=timeout_ms)
+            await page.get_by_label("Username", exact=True).fill(username, timeout=timeout_ms)
+            await page.get_by_label("Password", exact=True).fill(f"{username}-demo")
+            await page.get_by_role("button", name="Sign in").click()
+            await page.get_by_text("Sign out").wait_for(timeout=timeout_ms)
+            await settle(page, timeout_ms)
+            results.renders["(sign-in)"].append(time.monotonic() - started)
+            signed_in = True
+        finally:
+            start.arrive()
+        await start.event.wait()
         deadline = time.monotonic() + seconds
         sidebar = page.locator("[data-testid='stSidebarNav']")
         keys = pages_for(USERS[username])
@@ -113,8 +137,10 @@ async def session(browser, base: str, username: str, seconds: float, results: Re
             results.renders[key].append(time.monotonic() - clicked)
             if await page.locator("[data-testid='stException']").count():
                 results.errors.append(f"{username}#{number} {key}: exception shown on the page")
+            await page.wait_for_timeout(think_s * 1000)  # a person reads the page before the next click
     except Exception as problem:  # noqa: BLE001
-        results.errors.append(f"{username}#{number} sign-in: {type(problem).__name__}: {str(problem)[:120]}")
+        stage = "walk" if signed_in else "sign-in"
+        results.errors.append(f"{username}#{number} {stage}: {type(problem).__name__}: {str(problem)[:120]}")
     finally:
         await context.close()
 
@@ -162,9 +188,11 @@ async def main_async(args) -> bool:
         begin = time.monotonic()
         names = list(USERS)
         tasks = []
+        start = Start(args.sessions)
         for number in range(args.sessions):
             tasks.append(asyncio.create_task(session(browser, args.url.rstrip("/"), names[number % len(names)],
-                                                     args.seconds, results, args.timeout * 1000, number)))
+                                                     args.seconds, results, args.timeout * 1000, number, start,
+                                                     args.think)))
             await asyncio.sleep(args.ramp / max(args.sessions, 1))
         await asyncio.gather(*tasks)
         elapsed = time.monotonic() - begin
@@ -183,6 +211,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pid", type=int, default=None, help="server process id, to sample its memory")
     parser.add_argument("--timeout", type=float, default=120, help="seconds before one render counts as failed")
     parser.add_argument("--ramp", type=float, default=10, help="seconds over which sessions start (default 10)")
+    parser.add_argument("--think", type=float, default=2.0,
+                        help="seconds a session reads a page before its next click (default 2; 0 = flat out)")
     parser.add_argument("--p95-target", type=float, default=3.0, help="p95 render seconds counted as OK")
     args = parser.parse_args(argv)
     host = urlparse(args.url).hostname
