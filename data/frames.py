@@ -12,5 +12,5 @@ from sqlalchemy.orm import Session
 
 def frame(session: Session, stmt, columns: list[str]) -> pd.DataFrame:
     """Run ``stmt`` in the session and return its rows under ``columns`` (an empty frame keeps the columns)."""
-    rows = session.execute(stmt).tuples().all()
+    rows = session.execute(stmt).all()
     return pd.DataFrame.from_records([tuple(row) for row in rows], columns=columns, nrows=len(rows))
