@@ -13,10 +13,10 @@ import pandas as pd
 from sqlalchemy import Select, and_, case, extract, false, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from data.frames import frame as to_frame
 from data.models import Borrower, Cooperative, ForeclosedAsset, Loan
 from data.scoping import scoped
 from data.settings import get as get_settings
-from data.frames import frame as to_frame
 from domain import asset_ageing
 from domain.asset_ageing import BUCKETS, HELD_STATUSES, ON_TIME, DisposalLimits
 from domain.assets import DISPOSED

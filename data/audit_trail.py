@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from data.frames import frame as to_frame
 from data.models import AppUser, AuditLog
 from data.scoping import scoped
 from domain.roles import ADMIN, AUDITOR
@@ -58,7 +59,7 @@ def list_(session: Session, *, scope: Scope, username: str | None = None, action
                      last_day=last_day).order_by(AuditLog.at.desc(), AuditLog.id.desc())
     if limit is not None:
         stmt = stmt.limit(limit)
-    return pd.DataFrame(session.execute(stmt).all(), columns=COLUMNS)
+    return to_frame(session, stmt, COLUMNS)
 
 
 def count(session: Session, *, scope: Scope, username: str | None = None, action: str | None = None,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from data.audit import now, record
 from data.errors import ValidationError, require_role
+from data.frames import frame as to_frame
 from data.models import AppUser, Assignment, Cooperative, Decision, DecisionAssignment, Loan, Officer
 from data.reviews import assignments_for_write, officer_for_write
 from data.scoping import scoped
@@ -165,7 +166,7 @@ def history(session: Session, *, scope: Scope, officer_id: int | None = None, ki
                    last_day=last_day).order_by(Decision.proposed_at.desc(), Decision.id.desc())
     if limit is not None:
         stmt = stmt.limit(limit)
-    frame = pd.DataFrame(session.execute(stmt).all(), columns=HISTORY_COLUMNS)
+    frame = to_frame(session, stmt, HISTORY_COLUMNS)
     frame["amount_cents"] = frame["amount_cents"].astype("Int64")
     frame["months"] = frame["months"].astype("Int64")
     return _with_contracts(session, frame)
@@ -185,7 +186,7 @@ def pending_queue(session: Session, *, scope: Scope, approver_id: int, limit: in
         Decision.proposed_at, Decision.id)
     if limit is not None:
         stmt = stmt.limit(limit)
-    frame = pd.DataFrame(session.execute(stmt).all(), columns=HISTORY_COLUMNS)
+    frame = to_frame(session, stmt, HISTORY_COLUMNS)
     frame["amount_cents"] = frame["amount_cents"].astype("Int64")
     frame["months"] = frame["months"].astype("Int64")
     return _with_contracts(session, frame)
@@ -197,7 +198,7 @@ def status_counts(session: Session, *, scope: Scope, first_day: dt.date | None =
     stmt = _filter(select(Decision.kind, Decision.status, func.count(Decision.id),
                           func.coalesce(func.sum(Decision.amount_cents), 0))
                    .group_by(Decision.kind, Decision.status), scope=scope, first_day=first_day, last_day=last_day)
-    frame = pd.DataFrame(session.execute(stmt).all(), columns=["kind", "status", "count", "amount_cents"])
+    frame = to_frame(session, stmt, ["kind", "status", "count", "amount_cents"])
     return frame.astype({"count": "int64", "amount_cents": "int64"})
 
 
@@ -208,8 +209,8 @@ def list_officers(session: Session, *, scope: Scope, active_only: bool = True) -
     if active_only:
         stmt = stmt.where(Officer.active.is_(True))
     stmt = scoped(stmt, scope, cooperative_col=Officer.cooperative_id, officer_col=Officer.id)
-    return pd.DataFrame(session.execute(stmt).all(),
-                        columns=["id", "name", "employee_no", "cooperative_id", "cooperative"])
+    return to_frame(session, stmt,
+                        ["id", "name", "employee_no", "cooperative_id", "cooperative"])
 
 
 def list_assignments(session: Session, *, scope: Scope, officer_id: int, limit: int = 1000) -> pd.DataFrame:
@@ -220,5 +221,5 @@ def list_assignments(session: Session, *, scope: Scope, officer_id: int, limit: 
             .where(Assignment.officer_id == officer_id)
             .order_by(Assignment.deadline.desc(), Assignment.id.desc()).limit(limit))
     stmt = scoped(stmt, scope, cooperative_col=Assignment.cooperative_id, officer_col=Assignment.officer_id)
-    return pd.DataFrame(session.execute(stmt).all(),
-                        columns=["id", "contract_no", "assigned_on", "target_cents", "deadline", "outcome"])
+    return to_frame(session, stmt,
+                        ["id", "contract_no", "assigned_on", "target_cents", "deadline", "outcome"])

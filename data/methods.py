@@ -19,10 +19,10 @@ from sqlalchemy import Date, Integer, cast, func, literal, literal_column, or_, 
 from sqlalchemy.orm import Session
 
 from data.aggregates import segment_expr
+from data.frames import frame as to_frame
 from data.models import (Assignment, Borrower, CollectionAction, Cooperative, LegalCase, Loan, LoanMonth, Village)
 from data.scoping import scoped
 from data.settings import get as get_settings
-from data.frames import frame as to_frame
 from domain import method_figures as mf
 from domain.classes import NPL_CLASSES
 from domain.methods import LEGAL_STAGES, VILLAGE

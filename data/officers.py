@@ -13,10 +13,10 @@ import pandas as pd
 from sqlalchemy import and_, case, exists, extract, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
+from data.frames import frame as to_frame
 from data.models import (AppUser, Assignment, Borrower, CollectionAction, Cooperative, Decision, DecisionAssignment,
                          Loan, LoanMonth, Officer, PortfolioMonth, Review)
 from data.scoping import scoped
-from data.frames import frame as to_frame
 from domain.accountability import BEHIND_STATUSES
 from domain.assignments import DUE_SOON, DUE_SOON_DAYS, MET, MET_LATE, ON_TRACK, OPEN, OVERDUE, RECOVERED
 from domain.classes import NPL_CLASSES

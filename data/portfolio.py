@@ -11,11 +11,11 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from data.aggregates import segment_expr, transition_select
+from data.frames import frame as to_frame
 from data.models import (Assignment, Borrower, ClassTransition, Cooperative, Loan, LoanMonth, Officer,
                          PortfolioMonth)
 from data.scoping import scoped
 from data.settings import get as get_settings
-from data.frames import frame as to_frame
 from domain.classes import NPL_CLASSES
 from domain.months import previous_month
 from domain.scope import Scope

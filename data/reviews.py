@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from data.audit import now, record
 from data.errors import ValidationError, require_role
+from data.frames import frame as to_frame
 from data.models import AppUser, Assignment, Cooperative, Loan, Officer, Review, ReviewAssignment
 from data.scoping import scoped
 from domain.decision_rules import review_problem
@@ -99,7 +100,7 @@ def list_(session: Session, *, scope: Scope, officer_id: int | None = None, limi
     stmt = _filtered(stmt, scope=scope, officer_id=officer_id)
     if limit is not None:
         stmt = stmt.limit(limit)
-    frame = pd.DataFrame(session.execute(stmt).all(), columns=COLUMNS[:-1])
+    frame = to_frame(session, stmt, COLUMNS[:-1])
     links = _contracts(session, [int(i) for i in frame["id"]])
     frame["assignments"] = [links.get(int(i), "") for i in frame["id"]]
     return frame
