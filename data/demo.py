@@ -1270,11 +1270,6 @@ class _Generator:
 
 
 # --- writing ---------------------------------------------------------------------------------------------
-def _bulk(session: Session, model: type[Base], rows: list[dict]) -> None:
-    """Bulk insert of generated rows (data.bulk: COPY on PostgreSQL, the driver's executemany on SQLite)."""
-    insert_rows(session, model.__table__, rows)
-
-
 def _reset_sequences(session: Session) -> None:
     """After inserting explicit ids, PostgreSQL's sequences must continue after them (SQLite needs nothing)."""
     if session.get_bind().dialect.name != "postgresql":
@@ -1325,7 +1320,7 @@ def generate(engine: Engine, *, loans: int = DEFAULT_LOANS, months: int = DEFAUL
     counts: dict[type[Base], int] = defaultdict(int)
     with transaction(engine) as session:
         def write(model: type[Base], rows: list[dict]) -> None:
-            _bulk(session, model, rows)
+            insert_rows(session, model.__table__, rows)
             counts[model] += len(rows)
 
         for model, rows in g.world_tables():
@@ -1337,7 +1332,7 @@ def generate(engine: Engine, *, loans: int = DEFAULT_LOANS, months: int = DEFAUL
         if g.dismissed:
             session.execute(update(Officer).where(Officer.id.in_(sorted(g.dismissed))).values(active=False))
         seed_settings(session, Settings(segment_cutoff=g.cutoff, npl_reduction_target_pct=15.0))
-        _bulk(session, AuditLog, [{
+        insert_rows(session, AuditLog.__table__, [{
             "id": 1, "at": dt.datetime.combine(g.end_date + _days(1), dt.time(6, 0)), "user_id": None,
             "username": "system", "action": "demo.generate", "entity": "database", "entity_id": "",
             "before": None, "after": json.dumps({"loans": loans, "months": months, "seed": seed,
