@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from data.audit import now, record
 from data.errors import ValidationError, require_role
+from data.frames import frame as to_frame
 from data.models import AppUser, Cooperative, Officer
 from data.passwords import hash_password, policy_problem
 from domain.inputs import has_nul
@@ -72,12 +73,12 @@ def record_failed_login(session: Session, *, username: str) -> dt.datetime | Non
 def list_(session: Session, *, actor: Actor) -> pd.DataFrame:
     """All users for the admin page (never the hashes)."""
     require_role(actor, "manage_users")
-    rows = session.execute(select(AppUser.id, AppUser.username, AppUser.display_name, AppUser.role,
-                                  Cooperative.name, Officer.name, AppUser.active, AppUser.locked_until)
-                           .outerjoin(Cooperative, Cooperative.id == AppUser.cooperative_id)
-                           .outerjoin(Officer, Officer.id == AppUser.officer_id).order_by(AppUser.username)).all()
-    return pd.DataFrame(rows, columns=["id", "username", "display_name", "role", "cooperative", "officer", "active",
-                                       "locked_until"])
+    stmt = (select(AppUser.id, AppUser.username, AppUser.display_name, AppUser.role, Cooperative.name, Officer.name,
+                   AppUser.active, AppUser.locked_until)
+            .outerjoin(Cooperative, Cooperative.id == AppUser.cooperative_id)
+            .outerjoin(Officer, Officer.id == AppUser.officer_id).order_by(AppUser.username))
+    return to_frame(session, stmt, ["id", "username", "display_name", "role", "cooperative", "officer", "active",
+                                    "locked_until"])
 
 
 def _check_scope(session: Session, role: str, cooperative_id: int | None, officer_id: int | None) -> None:
@@ -165,6 +166,6 @@ def reset_password(session: Session, *, actor: Actor, user_id: int, password: st
 def list_officer_choices(session: Session, *, actor: Actor) -> pd.DataFrame:
     """Officers an officer account may be linked to: id, name, cooperative_id (admin only)."""
     require_role(actor, "manage_users")
-    rows = session.execute(select(Officer.id, Officer.name, Officer.employee_no, Officer.cooperative_id)
-                           .where(Officer.active.is_(True)).order_by(Officer.name)).all()
-    return pd.DataFrame(rows, columns=["id", "name", "employee_no", "cooperative_id"])
+    stmt = (select(Officer.id, Officer.name, Officer.employee_no, Officer.cooperative_id)
+            .where(Officer.active.is_(True)).order_by(Officer.name))
+    return to_frame(session, stmt, ["id", "name", "employee_no", "cooperative_id"])
