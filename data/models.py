@@ -271,6 +271,61 @@ class AuditLog(Base):
     after: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
+class ImportBatch(Base):
+    """One import that wrote to the database, and whether it was withdrawn.
+
+    Why it exists: a wrong tape (the wrong month, a partial file) must be reversible. What an import replaced
+    is kept beside it (import_snapshot: the loan_month rows; import_change: the loans and borrowers it created
+    or changed, with their values before) so an admin can withdraw it and get the month back as it was.
+    """
+
+    __tablename__ = "import_batch"
+    id: Mapped[IntPK]
+    kind: Mapped[str] = mapped_column(String(20))
+    month: Mapped[dt.date | None] = mapped_column(Date, nullable=True, index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    rows: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[Timestamp]
+    imported_by: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[int | None] = fk("app_user.id", nullable=True)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    withdraw_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ImportBatchCooperative(Base):
+    """The cooperatives whose rows of the month an import replaced (only these: never the whole union)."""
+
+    __tablename__ = "import_batch_cooperative"
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), primary_key=True, index=True)
+
+
+class ImportSnapshot(Base):
+    """A loan_month row as it was before an import replaced it."""
+
+    __tablename__ = "import_snapshot"
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), primary_key=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), primary_key=True)
+    month: Mapped[Month]
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
+    outstanding_cents: Mapped[Cents]
+    overdue_cents: Mapped[Cents]
+    days_past_due: Mapped[int] = mapped_column(Integer)
+    loan_class: Mapped[str] = mapped_column(String(20))
+
+
+class ImportChange(Base):
+    """A loan or borrower an import created (``before`` empty) or changed (``before``: its fields as JSON)."""
+
+    __tablename__ = "import_change"
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), primary_key=True)
+    entity: Mapped[str] = mapped_column(String(10), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created: Mapped[bool] = mapped_column(Boolean)
+    before: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
 # ---------------------------------------------------------------------------------------------
 # Pre-aggregates: rebuilt for a month whenever its loan_month rows change (data/aggregates.py).
 # ---------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ class Settings:
     npl_reduction_target_pct: float = 0.0  # planned fall of the NPL balance per year, in percent; 0 = none
     evergreen_window_days: int = 30
     max_upload_mb: int = 50
+    import_max_shrink_pct: float = 5.0  # a tape leaving out more of the month's open loans needs confirming
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -44,6 +45,8 @@ class Settings:
             raise ValueError("evergreen_window_days: between 1 and 365")
         if not 1 <= self.max_upload_mb <= 500:
             raise ValueError("max_upload_mb: between 1 and 500")
+        if not 0 <= self.import_max_shrink_pct <= 100:
+            raise ValueError("import_max_shrink_pct: between 0 and 100")
 
 
 SETTING_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Settings) if f.name != "extra")

@@ -124,15 +124,21 @@ def test_reimport_replaces_the_month_exactly(book):
     second = counts(engine)
     assert {k: v for k, v in second.items() if k != "audit"} == {k: v for k, v in first.items() if k != "audit"}
     assert second["audit"] == first["audit"] + 1
-    # a third tape without K-NEW2 and with a new balance for K-NEW1: the month holds exactly that
-    body = rows(ids)[:2]
-    body[1][10] = "1,400.00"
-    run(engine, csv_bytes(HEADER, body))
+    # a third tape of C1 only, without K-NEW1 and with a new balance for K-OLD: C1's rows of the month are
+    # exactly the file's (K-NEW1 closed, confirmed: 1 of C1's 2 loans left out), C2's K-NEW2 is not touched
+    body = rows(ids)[:1]
+    body[0][10] = "700.00"
+    refused = run(engine, csv_bytes(HEADER, body))
+    assert refused.ok and refused.needs_confirmation and not refused.written
+    assert (refused.shrink.loans_before, refused.shrink.loans_missing) == (2, 1)
+    assert refused.shrink.balance_missing_cents == 150_050 and refused.shrink.npl_missing_cents == 0
+    assert counts(engine) == {**second, "audit": second["audit"]}
+    run(engine, csv_bytes(HEADER, body), allow_shrink=True)
     with session_factory(engine)() as s:
         feb = dict(s.execute(select(Loan.contract_no, LoanMonth.outstanding_cents)
                              .join(Loan, Loan.id == LoanMonth.loan_id).where(LoanMonth.month == FEB)).all())
-        assert feb == {"K-OLD": 80_000, "K-NEW1": 140_000}
-        assert s.scalar(select(func.sum(PortfolioMonth.balance_cents)).where(PortfolioMonth.month == FEB)) == 220_000
+        assert feb == {"K-OLD": 70_000, "K-NEW2": 200_000}
+        assert s.scalar(select(func.sum(PortfolioMonth.balance_cents)).where(PortfolioMonth.month == FEB)) == 270_000
         assert s.scalar(select(func.count()).select_from(LoanMonth).where(LoanMonth.month == JAN)) == 1
 
 
@@ -227,7 +233,7 @@ def test_excel_file_with_native_dates_and_numbers(book):
                   dt.datetime(2026, 6, 1), 2000, 7.25, "2025-02", 1500.5, 0, 0, "normal"])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    result = run(engine, buffer.getvalue(), filename="tape.xlsx")
+    result = run(engine, buffer.getvalue(), filename="tape.xlsx", allow_shrink=True)  # K-OLD left out
     assert result.ok and result.counts["rows"] == 1
     with session_factory(engine)() as s:
         loan = s.scalar(select(Loan).where(Loan.contract_no == "K-NEW1"))

@@ -35,6 +35,10 @@ EN = {
     "admin.setting.currency": "Currency code",
     "admin.setting.currency_symbol": "Currency symbol",
     "admin.setting.npl_reduction_target_pct": "NPL reduction target (% a year, 0 = none)",
+    "admin.setting.import_max_shrink_pct": "Loans a tape may leave out without confirmation (%)",
+    "admin.setting.import_max_shrink_pct_help": "A loan tape that leaves out more of the loans open in the month "
+                                                "it replaces (or the month before) is imported only after the "
+                                                "admin confirms that those loans closed.",
     "admin.setting.substandard_days": "Days past due for Substandard (more than)",
     "admin.setting.doubtful_days": "Days past due for Doubtful (more than)",
     "admin.setting.loss_days": "Days past due for Loss (more than)",
@@ -62,6 +66,7 @@ EN = {
     "error.setting.currency_symbol": "The currency symbol needs 1 to 4 characters.",
     "error.setting.movable_disposal_years": "Disposal limits: 1 ≤ movable ≤ real estate ≤ 10 years.",
     "error.setting.npl_reduction_target_pct": "The reduction target is a percentage between 0 and 100.",
+    "error.setting.import_max_shrink_pct": "The share of loans left out is a percentage between 0 and 100.",
     "error.setting.evergreen_window_days": "The evergreening window is between 1 and 365 days.",
     "error.setting.max_upload_mb": "The upload limit is between 1 and 500 MB.",
 }
@@ -101,6 +106,10 @@ ES = {
     "admin.setting.currency": "Código de moneda",
     "admin.setting.currency_symbol": "Símbolo de moneda",
     "admin.setting.npl_reduction_target_pct": "Objetivo de reducción de morosidad (% anual, 0 = ninguno)",
+    "admin.setting.import_max_shrink_pct": "Préstamos que una cinta puede omitir sin confirmación (%)",
+    "admin.setting.import_max_shrink_pct_help": "Una cinta de préstamos que omite una parte mayor de los préstamos "
+                                                "vigentes del mes que reemplaza (o del mes anterior) solo se importa "
+                                                "cuando el administrador confirma que esos préstamos se cerraron.",
     "admin.setting.substandard_days": "Días de atraso para Subestándar (más de)",
     "admin.setting.doubtful_days": "Días de atraso para Dudoso (más de)",
     "admin.setting.loss_days": "Días de atraso para Pérdida (más de)",
@@ -128,6 +137,7 @@ ES = {
     "error.setting.currency_symbol": "El símbolo de moneda necesita de 1 a 4 caracteres.",
     "error.setting.movable_disposal_years": "Plazos de enajenación: 1 ≤ muebles ≤ inmuebles ≤ 10 años.",
     "error.setting.npl_reduction_target_pct": "El objetivo de reducción es un porcentaje entre 0 y 100.",
+    "error.setting.import_max_shrink_pct": "La parte de préstamos omitidos es un porcentaje entre 0 y 100.",
     "error.setting.evergreen_window_days": "La ventana de refinanciación está entre 1 y 365 días.",
     "error.setting.max_upload_mb": "El límite de carga está entre 1 y 500 MB.",
 }

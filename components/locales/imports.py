@@ -76,8 +76,65 @@ EN = {
     "error.import.empty": "The file holds no rows.",
     "error.import.corrupt": "The file cannot be read: it is damaged or not what its name says.",
     "error.import.file_type": "Only CSV (.csv, .txt) and Excel (.xlsx, .xlsm) files are accepted.",
-    "error.import.encoding": "The file's text encoding is not UTF-8 or Windows-1252.",
+    "error.import.encoding": ("The file's text is not clean UTF-8, GB18030/GBK or Windows-1252: save it as UTF-8, "
+                              "or choose its encoding."),
+    "error.import.encoding_failed": "The file is not valid {encoding} text: choose its encoding, or save it as UTF-8.",
+    "error.import.encoding_ambiguous": ("The file's encoding cannot be told for certain (GB18030/GBK or "
+                                        "Windows-1252): choose it under “Text encoding”."),
     "error.import.month_required": "Choose the month: the file has no month column.",
+    "error.import.line_too_long": "A line of the file is longer than {limit} characters: this is not a loan tape.",
+    "error.import.expands": "The workbook expands to far more data than any real workbook ({member}): refused.",
+    "error.import.future_month": ("The month {month} has not come yet (the current month is {current}): a tape "
+                                  "cannot be imported for a future month."),
+    "error.import.busy": ("Another import is running on this database and did not finish within {wait} seconds. "
+                          "Try again in a minute."),
+    "error.import.conflict": ("Someone else recorded the same contracts while this file was being imported. "
+                              "Check the file and import it again."),
+    "error.import.withdraw_reason": "Give the reason for withdrawing the import (at most {limit} characters).",
+    "error.import.unknown_batch": "That import does not exist.",
+    "error.import.already_withdrawn": "That import has already been withdrawn.",
+    "error.import.later_import": "A later import (no. {later}) of the same cooperatives is in force: withdraw it first.",
+    # import checks beyond the rows
+    "import.more_errors": "… and {count} more problem(s) not listed here (the first rows' problems are shown).",
+    "import.encoding": "Text encoding (CSV files)",
+    "import.encoding_help": ("Detect: UTF-8, or GB18030/GBK or Windows-1252 when the text leaves no doubt; a file "
+                             "that is not clean in the chosen encoding is refused."),
+    "import.encoding.auto": "Detect",
+    "import.encoding.utf-8": "UTF-8",
+    "import.encoding.gb18030": "GB18030 / GBK (Chinese)",
+    "import.encoding.cp1252": "Windows-1252 (Western European)",
+    "import.encoding_used": "The file was read as {encoding}.",
+    "import.names_changed": "{count} borrower name(s) differ from the names on record:",
+    "import.names_changed_written": "{count} borrower name(s) were changed:",
+    "import.col.contract_no": "Contract",
+    "import.col.before": "Name on record",
+    "import.col.after": "Name in the file",
+    "import.shrink": ("{missing} of the {before} loans open in {month} ({share}) are not in the file: they will "
+                      "count as closed. Their balance: {balance}, of which NPL {npl}."),
+    "import.shrink_refused": ("Not imported: the file leaves out more than {limit} of those loans. If they really "
+                              "closed, confirm below and import again."),
+    "import.shrink_confirm": "I have checked: these loans closed. Import the file anyway.",
+    "import.batches": "Imports made, and withdrawing one",
+    "import.batches_help": ("Withdrawing an import puts its month back as it was before it (or removes the month "
+                            "when it was new), removes loans it created that nothing else uses, and rebuilds the "
+                            "summaries. Imports are withdrawn newest first."),
+    "import.batches_none": "No import has been made through this screen or the command line yet.",
+    "import.batch.id": "No.",
+    "import.batch.kind": "Kind",
+    "import.batch.month": "Month",
+    "import.batch.filename": "File",
+    "import.batch.rows": "Rows",
+    "import.batch.cooperatives": "Cooperatives",
+    "import.batch.imported_at": "Imported (UTC)",
+    "import.batch.imported_by": "By",
+    "import.batch.withdrawn_at": "Withdrawn (UTC)",
+    "import.batch.withdrawn_by": "Withdrawn by",
+    "import.withdraw_choose": "Import to withdraw",
+    "import.withdraw_reason": "Reason",
+    "import.withdraw_submit": "Withdraw this import",
+    "import.withdraw_none": "No import can be withdrawn now.",
+    "import.withdrawn": ("Import no. {batch} withdrawn: {month_rows_restored} earlier rows of the month restored, "
+                         "{month_rows_removed} imported rows removed, {loans_removed} loans it created removed."),
     # board report
     "report.button": "Board report (PDF)",
     "report.download": "Download the board report of {month}",
@@ -196,8 +253,66 @@ ES = {
     "error.import.empty": "El archivo no contiene filas.",
     "error.import.corrupt": "No se puede leer el archivo: está dañado o no es lo que indica su nombre.",
     "error.import.file_type": "Solo se aceptan archivos CSV (.csv, .txt) y Excel (.xlsx, .xlsm).",
-    "error.import.encoding": "La codificación del archivo no es UTF-8 ni Windows-1252.",
+    "error.import.encoding": ("El texto del archivo no es UTF-8, GB18030/GBK ni Windows-1252 limpio: guárdelo como "
+                              "UTF-8 o elija su codificación."),
+    "error.import.encoding_failed": "El archivo no es texto {encoding} válido: elija su codificación o guárdelo como UTF-8.",
+    "error.import.encoding_ambiguous": ("No se puede saber con certeza la codificación del archivo (GB18030/GBK o "
+                                        "Windows-1252): elíjala en «Codificación del texto»."),
     "error.import.month_required": "Elija el mes: el archivo no tiene columna de mes.",
+    "error.import.line_too_long": "Una línea del archivo supera los {limit} caracteres: no es una cinta de préstamos.",
+    "error.import.expands": "El libro se expande a muchos más datos que cualquier libro real ({member}): rechazado.",
+    "error.import.future_month": ("El mes {month} aún no ha llegado (el mes actual es {current}): no se puede "
+                                  "importar una cinta de un mes futuro."),
+    "error.import.busy": ("Otra importación está en curso en esta base de datos y no terminó en {wait} segundos. "
+                          "Inténtelo de nuevo en un minuto."),
+    "error.import.conflict": ("Otra persona registró los mismos contratos mientras se importaba este archivo. "
+                              "Revise el archivo e impórtelo de nuevo."),
+    "error.import.withdraw_reason": "Indique el motivo para retirar la importación (como máximo {limit} caracteres).",
+    "error.import.unknown_batch": "Esa importación no existe.",
+    "error.import.already_withdrawn": "Esa importación ya fue retirada.",
+    "error.import.later_import": ("Está vigente una importación posterior (n.º {later}) de las mismas cooperativas: "
+                                  "retírela primero."),
+    "import.more_errors": "… y {count} problema(s) más que no se listan aquí (se muestran los de las primeras filas).",
+    "import.encoding": "Codificación del texto (archivos CSV)",
+    "import.encoding_help": ("Detectar: UTF-8, o GB18030/GBK o Windows-1252 cuando el texto no deja dudas; se "
+                             "rechaza un archivo que no es limpio en la codificación elegida."),
+    "import.encoding.auto": "Detectar",
+    "import.encoding.utf-8": "UTF-8",
+    "import.encoding.gb18030": "GB18030 / GBK (chino)",
+    "import.encoding.cp1252": "Windows-1252 (Europa occidental)",
+    "import.encoding_used": "El archivo se leyó como {encoding}.",
+    "import.names_changed": "{count} nombre(s) de prestatario difieren de los registrados:",
+    "import.names_changed_written": "Se cambiaron {count} nombre(s) de prestatario:",
+    "import.col.contract_no": "Contrato",
+    "import.col.before": "Nombre registrado",
+    "import.col.after": "Nombre en el archivo",
+    "import.shrink": ("{missing} de los {before} préstamos vigentes en {month} ({share}) no están en el archivo: "
+                      "contarán como cerrados. Su saldo: {balance}, del cual en mora {npl}."),
+    "import.shrink_refused": ("No se importó: el archivo omite más del {limit} de esos préstamos. Si realmente se "
+                              "cerraron, confírmelo abajo e importe de nuevo."),
+    "import.shrink_confirm": "Lo he comprobado: esos préstamos se cerraron. Importar el archivo de todos modos.",
+    "import.batches": "Importaciones realizadas y retiro de una",
+    "import.batches_help": ("Retirar una importación devuelve su mes al estado anterior (o elimina el mes si era "
+                            "nuevo), elimina los préstamos que creó y que nada más usa, y recalcula los resúmenes. "
+                            "Las importaciones se retiran de la más reciente a la más antigua."),
+    "import.batches_none": "Aún no se ha hecho ninguna importación por esta pantalla o la línea de comandos.",
+    "import.batch.id": "N.º",
+    "import.batch.kind": "Tipo",
+    "import.batch.month": "Mes",
+    "import.batch.filename": "Archivo",
+    "import.batch.rows": "Filas",
+    "import.batch.cooperatives": "Cooperativas",
+    "import.batch.imported_at": "Importada (UTC)",
+    "import.batch.imported_by": "Por",
+    "import.batch.withdrawn_at": "Retirada (UTC)",
+    "import.batch.withdrawn_by": "Retirada por",
+    "import.withdraw_choose": "Importación a retirar",
+    "import.withdraw_reason": "Motivo",
+    "import.withdraw_submit": "Retirar esta importación",
+    "import.withdraw_none": "Ahora no se puede retirar ninguna importación.",
+    "import.withdrawn": ("Importación n.º {batch} retirada: {month_rows_restored} filas anteriores del mes "
+                         "restauradas, {month_rows_removed} filas importadas eliminadas, {loans_removed} préstamos "
+                         "creados por ella eliminados."),
     "report.button": "Informe al consejo (PDF)",
     "report.download": "Descargar el informe al consejo de {month}",
     "report.prepare": "Preparar el informe al consejo de {month}",

@@ -1,0 +1,562 @@
+"""Import of the monthly loan tape (CSV or Excel): parse, validate every row, then write in one go.
+
+Why it is shaped like this: the core banking system hands over one file a month, and a half-imported
+month would make every figure of the dashboard wrong without anyone noticing. So the whole file is
+parsed and checked first; the result is a report (row, field, value as written, reason-key) and a file
+with ANY error writes nothing. A clean file is written inside the caller's transaction, holding the
+database's import lock: borrowers and loans are created or updated by contract number; the month's
+loan_month rows of the cooperatives in the file (never others: a scoped admin's tape must not touch the
+rest of the union) are REPLACED, after being kept so the import can be withdrawn (data.importer.batches);
+the pre-aggregates are rebuilt and exactly one audit row is added.
+
+Two guards against a tape that is valid row by row but wrong as a whole: a month after the current one is
+refused, and a tape that would leave out more than a set share of the loans open in the month it replaces
+(or, for a new month, the month before) is not written until the user confirms it (``allow_shrink``).
+
+Formats (docs/import.md): headers in English or Spanish, any case (data.import_template); dates ISO
+``YYYY-MM-DD`` or day-first ``DD/MM/YYYY``; amounts with ``,`` or ``.`` as thousands separator and the
+other as decimal mark, at most two decimals (data.importer.cells).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import bindparam, delete, func, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from data.aggregates import rebuild_months
+from data.audit import record
+from data.bulk import insert_rows
+from data.errors import require_role
+from data.import_template import BY_NAME, REQUIRED, canonical
+from data.importer import batches
+from data.importer.cells import MAX_AMOUNT_CHARS, _cell_parser, _is_blank  # noqa: F401 - re-exported
+from data.importer.cells import CellError
+from data.importer.files import ImportFileError, read_table
+from data.importer.locks import ImportBusyError, hold_import_lock
+from data.importer.problems import Problems, shown
+from data.models import Borrower, Cooperative, Loan, LoanMonth, Officer
+from data.settings import get as get_settings
+from domain.classes import NPL_CLASSES
+from domain.months import month_end, month_start
+from domain.scope import Actor
+
+#: (fraction done 0..1, stage key such as "import.stage.validate") -> None; the UI draws a progress bar
+ProgressFn = Callable[[float, str], None]
+DECIMAL_MARKS = (None, ".", ",")
+BATCH = 5_000
+LOOKUP_CHUNK = 900  # below every backend's limit of bound parameters per statement
+DEFAULTS = {"borrower_kind": "household", "annual_rate_pct": 0, "purpose": "other", "guarantee_type": "credit"}
+#: borrower name changes listed in the report; more are counted
+MAX_NAME_CHANGES = 1_000
+
+
+@dataclass(frozen=True)
+class Shrink:
+    """Loans open in the reference month that the file leaves out: they would count as closed.
+
+    The reference month is the imported month when it already holds rows of the file's cooperatives (a
+    re-import), otherwise the latest month before it that does.
+    """
+
+    reference_month: dt.date
+    loans_before: int
+    loans_missing: int
+    balance_missing_cents: int
+    npl_missing_cents: int
+    limit_pct: float
+
+    @property
+    def share_pct(self) -> float:
+        return 100.0 * self.loans_missing / self.loans_before if self.loans_before else 0.0
+
+    @property
+    def exceeds(self) -> bool:
+        return self.share_pct > self.limit_pct
+
+
+@dataclass
+class ImportResult:
+    """What an import did: the problem report (empty when the file is clean) and the counts written.
+
+    ``needs_confirmation``: the file is clean but would leave out more loans than the setting allows
+    (``shrink``); nothing was written and the import must be run again with ``allow_shrink``.
+    """
+
+    month: dt.date | None
+    rows: int
+    errors: pd.DataFrame
+    error_count: int = 0
+    written: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+    ignored_columns: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    encoding: str | None = None
+    name_changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["row", "contract_no", "before", "after"]))
+    name_change_count: int = 0
+    shrink: Shrink | None = None
+    needs_confirmation: bool = False
+    batch_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    @property
+    def more_errors(self) -> int:
+        """Problems counted but not listed in ``errors`` (the report keeps the first rows' problems)."""
+        return self.error_count - len(self.errors)
+
+
+# ----------------------------------------------------------------------------------------------
+# Validation
+# ----------------------------------------------------------------------------------------------
+@dataclass
+class _Checked:
+    rows: list[dict]
+    row_numbers: list[int]
+    problems: Problems
+    month: dt.date | None
+    ignored: list[str]
+    existing: dict[str, tuple]  # contract_no -> (loan id, borrower id, cooperative id, loan fields..., name, kind)
+    cooperatives: dict[str, int]
+    encoding: str | None = None
+    cooperative_ids: set[int] = field(default_factory=set)
+    name_changes: list[tuple[int, str, str, str]] = field(default_factory=list)
+    name_change_count: int = 0
+    shrink: Shrink | None = None
+
+
+def _map_header(header: list[object], problems: Problems) -> tuple[dict[int, str], list[str]]:
+    positions: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    ignored = []
+    for index, cell in enumerate(header):
+        if _is_blank(cell):
+            continue
+        name = canonical(cell)
+        if name is None:
+            ignored.append(shown(str(cell).strip()))
+        elif name in seen:
+            problems.append((1, name, shown(str(cell).strip()), "error.import.duplicate_column"))
+        else:
+            seen[name] = index
+            positions[index] = name
+    for name in REQUIRED:
+        if name not in seen:
+            problems.append((1, name, "", "error.import.missing_column"))
+    return positions, ignored
+
+
+def _parse_columns(body: list[tuple[int, list]], positions: dict[int, str], decimal: str | None,
+                   problems: Problems) -> list[dict]:
+    """Parse column by column, each distinct cell value once (tapes repeat dates, codes and classes a lot)."""
+    rows: list[dict] = [{} for _ in body]
+    for index, name in positions.items():
+        column = BY_NAME[name]
+        parse = _cell_parser(column.kind, name, decimal)
+        cache: dict = {}
+        for values, (row_no, raw) in zip(rows, body):
+            cell = raw[index] if index < len(raw) else None
+            key = cell if type(cell) is str else (type(cell), cell)
+            outcome = cache.get(key)
+            if outcome is None:
+                if _is_blank(cell):
+                    outcome = (False, "required" if column.required else None)
+                else:
+                    try:
+                        outcome = (True, parse(cell))
+                    except CellError as error:
+                        outcome = (False, error.reason)
+                cache[key] = outcome
+            ok, value = outcome
+            if ok:
+                values[name] = value
+            elif value is not None:
+                problems.append((row_no, name, shown(cell), f"error.import.{value}"))
+    return rows
+
+
+#: a row rule's problem whose value is filled in from the file's cell (as written) when the report is made
+AS_WRITTEN = None
+
+
+def _row_rules(values: dict, row_no: int, month: dt.date | None, problems: Problems) -> None:
+    """Checks of one row against itself: signs, arrears consistent with amounts and dates."""
+    def bad(name: str, reason: str) -> None:
+        problems.append((row_no, name, AS_WRITTEN, f"error.import.{reason}"))
+
+    for name in ("outstanding", "overdue", "days_past_due"):
+        if name in values and values[name] < 0:
+            bad(name, "negative")
+    if "principal" in values and values["principal"] <= 0:
+        bad("principal", "principal_not_positive")
+    outstanding, overdue, dpd = values.get("outstanding"), values.get("overdue"), values.get("days_past_due")
+    if None not in (outstanding, overdue, dpd) and min(outstanding, overdue, dpd) >= 0:
+        if overdue > outstanding:
+            bad("overdue", "overdue_above_balance")
+        elif dpd > 0 and overdue == 0:
+            bad("days_past_due", "dpd_without_overdue")
+        elif dpd == 0 and overdue > 0:
+            bad("days_past_due", "overdue_without_dpd")
+    issued, maturity = values.get("issue_date"), values.get("maturity_date")
+    if issued and maturity and maturity < issued:
+        bad("maturity_date", "maturity_before_issue")
+    if issued and month:
+        if issued > month_end(month):
+            bad("issue_date", "issued_after_month")
+        elif dpd is not None and dpd > (month_end(month) - issued).days:
+            bad("days_past_due", "dpd_before_issue")
+
+
+def _report(checked_problems: Problems, body: list[tuple[int, list]], positions: dict[int, str]) -> pd.DataFrame:
+    """The kept problems, with row rules' values taken from the file as written ('-37.333,32', not -37333.32)."""
+    frame = checked_problems.frame()
+    missing = frame["value"].isna()
+    if missing.any():
+        index_of = {name: index for index, name in positions.items()}
+        wanted = set(frame.loc[missing, "row"])
+        raw_rows = {row_no: raw for row_no, raw in body if row_no in wanted}
+        frame.loc[missing, "value"] = [
+            shown(raw_rows[row][index_of[name]]) if index_of.get(name, 10**9) < len(raw_rows.get(row, ())) else ""
+            for row, name in zip(frame.loc[missing, "row"], frame.loc[missing, "field"])]
+    return frame
+
+
+def _lookup_existing(session: Session, contracts: list[str]) -> dict[str, tuple]:
+    found: dict[str, tuple] = {}
+    for start in range(0, len(contracts), LOOKUP_CHUNK):
+        chunk = contracts[start:start + LOOKUP_CHUNK]
+        for row in session.execute(
+                select(Loan.contract_no, Loan.id, Loan.borrower_id, Loan.cooperative_id, Loan.officer_id,
+                       Loan.issue_date, Loan.maturity_date, Loan.principal_cents, Loan.rate_bp, Loan.purpose,
+                       Loan.guarantee_type, Borrower.name, Borrower.kind)
+                .join(Borrower, Borrower.id == Loan.borrower_id).where(Loan.contract_no.in_(chunk))):
+            found[row[0]] = tuple(row[1:])
+    return found
+
+
+def _body(rows: Iterable[list[object]], width: int, problems: Problems) -> list[tuple[int, list]]:
+    """The non-blank data rows with their spreadsheet row numbers, cut to the header's width.
+
+    Rows are read one at a time and blank ones dropped, so a sheet declaring a million empty rows costs time,
+    not memory; a non-blank cell right of the header is a problem of its row.
+    """
+    body = []
+    for row_no, raw in enumerate(rows, start=2):
+        if all(_is_blank(c) for c in raw):
+            continue
+        if len(raw) > width:
+            if any(not _is_blank(c) for c in raw[width:]):
+                problems.append((row_no, "", "", "error.import.extra_cells"))
+            raw = raw[:width]
+        body.append((row_no, raw))
+    return body
+
+
+def _shrink(session: Session, month: dt.date, cooperative_ids: set[int], file_loans: set[int],
+            limit_pct: float) -> Shrink | None:
+    """How many loans open in the reference month the file leaves out, and their balances."""
+    coops = sorted(cooperative_ids)
+    in_coops = LoanMonth.cooperative_id.in_(coops)
+    reference = session.scalar(select(func.max(LoanMonth.month)).where(LoanMonth.month <= month, in_coops))
+    if reference is None:
+        return None
+    open_rows = (select(LoanMonth.loan_id, LoanMonth.outstanding_cents, LoanMonth.loan_class)
+                 .where(LoanMonth.month == reference, in_coops, LoanMonth.outstanding_cents > 0)
+                 .execution_options(yield_per=50_000))
+    before = missing = balance = npl = 0
+    for loan_id, outstanding, loan_class in session.execute(open_rows):
+        before += 1
+        if loan_id not in file_loans:
+            missing += 1
+            balance += outstanding
+            if loan_class in NPL_CLASSES:
+                npl += outstanding
+    return Shrink(reference, before, missing, balance, npl, limit_pct)
+
+
+def _month_of_file(rows: list[dict], numbers: list[int], month: dt.date | None, problems: Problems) -> dt.date:
+    """The month asked for, or the single month the file states; rows of another month are problems."""
+    if month is None:
+        month = next((v["month"] for v in rows if v.get("month")), None)
+        reason = "error.import.month_not_single"
+    else:
+        reason = "error.import.month_mismatch"
+    for row_no, values in zip(numbers, rows):
+        if values.get("month") and values["month"] != month:
+            problems.append((row_no, "month", values["month"].strftime("%Y-%m"), reason))
+    if month is None:  # no month chosen and the month column is blank everywhere
+        raise ImportFileError("error.import.month_required")
+    return month
+
+
+def check(session: Session, *, actor: Actor, data: bytes, filename: str, month: dt.date | None = None,
+          decimal: str | None = None, encoding: str | None = None, progress: ProgressFn | None = None,
+          today: dt.date | None = None) -> tuple[_Checked, pd.DataFrame]:
+    """Parse and validate the whole file; raises ImportFileError for a file that cannot be read at all.
+
+    Returns what was checked and the problem report (values as written in the file).
+    """
+    if decimal not in DECIMAL_MARKS:
+        raise ValueError("decimal must be None, '.' or ','")
+    settings = get_settings(session)
+    limit_mb = settings.max_upload_mb
+    if len(data) > limit_mb * 1024 * 1024:
+        raise ImportFileError("error.import.too_large", limit_mb=limit_mb)
+    if not data.strip():
+        raise ImportFileError("error.import.empty")
+    table = read_table(data, filename=filename, encoding=encoding)
+    problems = Problems()
+    width = max((i + 1 for i, c in enumerate(table.header) if not _is_blank(c)), default=0)
+    header = table.header[:width]
+    if not header:
+        raise ImportFileError("error.import.empty")
+    positions, ignored = _map_header(header, problems)
+    body = _body(table.rows, width, problems)
+    if not body:
+        raise ImportFileError("error.import.empty")
+    month = month_start(month) if month else None
+    if problems and any(p[0] == 1 for p in problems.kept):  # the header is wrong: rows cannot be read
+        return _Checked([], [], problems, month, ignored, {}, {}, table.encoding), _report(problems, [], positions)
+    if month is None and "month" not in positions.values():
+        raise ImportFileError("error.import.month_required")
+
+    if progress:
+        progress(0.05, "import.stage.validate")
+    rows = _parse_columns(body, positions, decimal, problems)
+    numbers = [row_no for row_no, _ in body]
+    total = len(body)
+    if progress:
+        progress(0.3, "import.stage.validate")
+    month = _month_of_file(rows, numbers, month, problems)
+    current = month_start(today or dt.date.today())
+    if month > current:
+        raise ImportFileError("error.import.future_month", month=month.strftime("%Y-%m"),
+                              current=current.strftime("%Y-%m"))
+
+    cooperatives = dict(session.execute(select(Cooperative.code, Cooperative.id)).all())
+    officers = {no: (oid, coop) for no, oid, coop in session.execute(
+        select(Officer.employee_no, Officer.id, Officer.cooperative_id))}
+    contracts = sorted({v["contract_no"] for v in rows if "contract_no" in v})
+    existing = _lookup_existing(session, contracts)
+    checked = _Checked(rows, numbers, problems, month, ignored, existing, cooperatives, table.encoding)
+    first_row: dict[str, int] = {}
+    for done, (row_no, values) in enumerate(zip(numbers, rows)):
+        _row_rules(values, row_no, month, problems)
+        contract = values.get("contract_no")
+        if contract is not None:
+            if contract in first_row:
+                problems.append((row_no, "contract_no", shown(contract), "error.import.duplicate_contract"))
+            else:
+                first_row[contract] = row_no
+        coop_code = values.get("cooperative_code")
+        coop_id = cooperatives.get(coop_code) if coop_code is not None else None
+        if coop_code is not None and coop_id is None:
+            problems.append((row_no, "cooperative_code", shown(coop_code), "error.import.unknown_cooperative"))
+        elif coop_id is not None and not actor.scope.allows(coop_id):
+            problems.append((row_no, "cooperative_code", shown(coop_code), "error.import.cooperative_out_of_scope"))
+            coop_id = None
+        employee = values.get("officer_employee_no")
+        if employee is not None:
+            officer = officers.get(employee)
+            if officer is None:
+                problems.append((row_no, "officer_employee_no", shown(employee), "error.import.unknown_officer"))
+            elif coop_id is not None and officer[1] != coop_id:
+                problems.append((row_no, "officer_employee_no", shown(employee),
+                                 "error.import.officer_other_cooperative"))
+            else:
+                values["officer_id"] = officer[0]
+        known = existing.get(contract)
+        if coop_id is not None:
+            values["cooperative_id"] = coop_id
+            checked.cooperative_ids.add(coop_id)
+            if known is not None and known[2] != coop_id:
+                problems.append((row_no, "cooperative_code", shown(coop_code), "error.import.cooperative_changed"))
+        if known is not None and "borrower_name" in values and values["borrower_name"] != known[10]:
+            checked.name_change_count += 1
+            if len(checked.name_changes) < MAX_NAME_CHANGES:
+                checked.name_changes.append((row_no, contract, known[10], values["borrower_name"]))
+        if progress and done % BATCH == 0:
+            progress(0.3 + 0.1 * done / total, "import.stage.validate")
+    if not problems:
+        file_loans = {known[0] for known in existing.values()}
+        checked.shrink = _shrink(session, month, checked.cooperative_ids, file_loans,
+                                 settings.import_max_shrink_pct)
+    return checked, _report(problems, body, positions)
+
+
+# ----------------------------------------------------------------------------------------------
+# Writing
+# ----------------------------------------------------------------------------------------------
+def _loan_fields(values: dict, known: tuple | None = None) -> dict:
+    """The loan's columns from a row; optional columns left blank keep an existing loan's value."""
+    def optional(name: str, position: int) -> object:
+        if values.get(name) not in (None, ""):
+            return values[name]
+        return known[position] if known is not None else DEFAULTS[name]
+
+    return {"officer_id": values["officer_id"], "issue_date": values["issue_date"],
+            "maturity_date": values["maturity_date"], "principal_cents": values["principal"],
+            "rate_bp": optional("annual_rate_pct", 7), "purpose": optional("purpose", 8),
+            "guarantee_type": optional("guarantee_type", 9)}
+
+
+def _batches(items: list, size: int = BATCH) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _reserve_ids(session: Session, table, count: int) -> list[int]:
+    """Primary keys for ``count`` new rows, taken before inserting so no RETURNING round trips are needed.
+
+    PostgreSQL draws them from the column's sequence (safe with concurrent writers). SQLite has one
+    writer at a time and the import holds its write lock from its first statement (data.importer.locks),
+    so max(id) + 1... is safe there.
+    """
+    if not count:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        return list(session.scalars(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+            {"table": table.name, "n": count}))
+    start = (session.scalar(select(func.max(table.c.id))) or 0) + 1
+    return list(range(start, start + count))
+
+
+def _update_changed(session: Session, table, changes: list[dict]) -> None:
+    for batch in _batches(changes):
+        # bind names must differ from column names in an executemany UPDATE
+        values = {name: bindparam(f"new_{name}") for name in batch[0] if name != "key"}
+        params = [{("key" if k == "key" else f"new_{k}"): v for k, v in change.items()} for change in batch]
+        session.execute(table.update().where(table.c.id == bindparam("key")).values(values), params)
+
+
+def _write(session: Session, checked: _Checked, batch_id: int, progress: ProgressFn | None) -> dict[str, int]:
+    month, existing = checked.month, checked.existing
+    coops = sorted(checked.cooperative_ids)
+    rows_total = max(len(checked.rows), 1)
+
+    def step(fraction: float) -> None:
+        if progress:
+            progress(min(fraction, 0.9), "import.stage.write")
+
+    # only the file's cooperatives: another cooperative's rows of the month are never touched
+    batches.snapshot_month(session, batch_id, month, coops)
+    replaced = session.execute(delete(LoanMonth).where(LoanMonth.month == month,
+                                                       LoanMonth.cooperative_id.in_(coops))).rowcount or 0
+
+    new_rows = [v for v in checked.rows if v["contract_no"] not in existing]
+    old_rows = [v for v in checked.rows if v["contract_no"] in existing]
+    loan_ids: dict[str, int] = {c: known[0] for c, known in existing.items()}
+
+    # new borrowers and loans, plain executemany with ids reserved up front
+    borrower_table, loan_table = Borrower.__table__, Loan.__table__
+    borrower_ids = _reserve_ids(session, borrower_table, len(new_rows))
+    new_loan_ids = _reserve_ids(session, loan_table, len(new_rows))
+    for start in range(0, len(new_rows), BATCH):
+        batch = new_rows[start:start + BATCH]
+        insert_rows(session, borrower_table, [
+            {"id": borrower_ids[start + i], "cooperative_id": v["cooperative_id"], "village_id": None,
+             "name": v["borrower_name"], "kind": v.get("borrower_kind") or DEFAULTS["borrower_kind"],
+             "poor_household": False, "able_but_unwilling": False} for i, v in enumerate(batch)])
+        insert_rows(session, loan_table, [
+            {"id": new_loan_ids[start + i], "contract_no": v["contract_no"], "borrower_id": borrower_ids[start + i],
+             "cooperative_id": v["cooperative_id"], "refinances_loan_id": None, "restructured_on": None,
+             **_loan_fields(v)} for i, v in enumerate(batch)])
+        step(0.4 + 0.25 * (start + len(batch)) / rows_total)
+    loan_ids.update(zip((v["contract_no"] for v in new_rows), new_loan_ids))
+
+    # existing loans and their borrowers: only what changed, keeping the values before for a withdrawal
+    loan_updates, borrower_updates, loans_before, borrowers_before = [], [], {}, {}
+    for v in old_rows:
+        known = existing[v["contract_no"]]
+        fields = _loan_fields(v, known)
+        if tuple(fields.values()) != known[3:10]:
+            loan_updates.append({"key": known[0], **fields})
+            loans_before[known[0]] = dict(zip(batches.LOAN_FIELDS, known[3:10]))
+        kind = v.get("borrower_kind") or known[11]
+        if (v["borrower_name"], kind) != (known[10], known[11]):
+            borrower_updates.append({"key": known[1], "name": v["borrower_name"], "kind": kind})
+            borrowers_before.setdefault(known[1], {"name": known[10], "kind": known[11]})
+    _update_changed(session, loan_table, loan_updates)
+    _update_changed(session, borrower_table, borrower_updates)
+    batches.record_changes(session, batch_id, created_loans=new_loan_ids, created_borrowers=borrower_ids,
+                           loans_before=loans_before, borrowers_before=borrowers_before)
+    step(0.7)
+
+    month_table = LoanMonth.__table__
+    month_rows = [{"loan_id": loan_ids[v["contract_no"]], "month": month, "cooperative_id": v["cooperative_id"],
+                   "outstanding_cents": v["outstanding"], "overdue_cents": v["overdue"],
+                   "days_past_due": v["days_past_due"], "loan_class": v["loan_class"]} for v in checked.rows]
+    for start in range(0, len(month_rows), BATCH):
+        insert_rows(session, month_table, month_rows[start:start + BATCH])
+        step(0.7 + 0.2 * (start + BATCH) / rows_total)
+    if progress:
+        progress(0.9, "import.stage.aggregates")
+    rebuilt = rebuild_months(session, [month])
+    return {"rows": len(month_rows), "loans_created": len(new_rows), "loans_updated": len(loan_updates),
+            "borrowers_created": len(new_rows), "borrowers_updated": len(borrower_updates),
+            "month_rows_replaced": int(replaced), "months_rebuilt": rebuilt}
+
+
+def _name_changes(checked: _Checked) -> pd.DataFrame:
+    return pd.DataFrame(checked.name_changes, columns=["row", "contract_no", "before", "after"])
+
+
+def import_tape(session: Session, *, actor: Actor, data: bytes, filename: str, month: dt.date | None = None,
+                decimal: str | None = None, encoding: str | None = None, dry_run: bool = False,
+                allow_shrink: bool = False, progress: ProgressFn | None = None,
+                today: dt.date | None = None) -> ImportResult:
+    """Validate a loan tape and, when it is clean and not a dry run, write it (never commits).
+
+    Returns the result with its problem report; raises ImportFileError for an unreadable file,
+    ImportBusyError when another import holds the lock too long (or wrote the same contracts first) and
+    PermissionError for a role without 'import_data'. With any problem nothing is written; a clean file
+    that leaves out too many loans is written only with ``allow_shrink``.
+    """
+    require_role(actor, "import_data")
+    started = time.perf_counter()
+    if not dry_run:
+        hold_import_lock(session)
+    checked, report = check(session, actor=actor, data=data, filename=filename, month=month, decimal=decimal,
+                            encoding=encoding, progress=progress, today=today)
+    result = ImportResult(month=checked.month, rows=len(checked.rows), errors=report,
+                          error_count=checked.problems.total, ignored_columns=checked.ignored,
+                          encoding=checked.encoding, name_changes=_name_changes(checked),
+                          name_change_count=checked.name_change_count, shrink=checked.shrink)
+    result.needs_confirmation = bool(result.ok and checked.shrink and checked.shrink.exceeds and not allow_shrink)
+    if result.ok and not dry_run and not result.needs_confirmation:
+        try:
+            batch_id = batches.start(session, actor=actor, kind="tape", month=checked.month, filename=filename,
+                                     rows=len(checked.rows), cooperative_ids=checked.cooperative_ids)
+            counts = _write(session, checked, batch_id, progress)
+        except IntegrityError:  # a writer outside the import lock (a form) created the same contract first
+            raise ImportBusyError("error.import.conflict") from None
+        shrink = checked.shrink
+        record(session, actor=actor, action="import.loan_tape", entity="loan_month",
+               entity_id=checked.month.isoformat(),
+               before={"month": checked.month.isoformat(), "loan_month_rows": counts["month_rows_replaced"],
+                       "cooperatives": sorted(checked.cooperative_ids)},
+               after={"file": filename[:200], "batch": batch_id, "encoding": checked.encoding,
+                      "loans_left_out": shrink.loans_missing if shrink else 0,
+                      "borrower_names_changed": checked.name_change_count, **counts})
+        result.written, result.counts, result.batch_id = True, counts, batch_id
+    if progress:
+        progress(1.0, "import.stage.done")
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def system_actor() -> Actor:
+    """The actor of scheduled command-line imports: an admin over the whole union, with no user row."""
+    from domain.roles import ADMIN
+    from domain.scope import Scope
+
+    return Actor(user_id=None, username="system", role=ADMIN, scope=Scope.union())  # type: ignore[arg-type]
