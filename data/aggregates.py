@@ -77,9 +77,17 @@ def transition_select(from_month: dt.date, to_month: dt.date, cutoff: dt.date, *
 
 
 def rebuild_month(session: Session, month: dt.date, *, settings: Settings | None = None) -> None:
-    """Recompute the month's summaries from loan_month: portfolio, transitions, early-warning watch list."""
+    """Recompute the month's summaries from loan_month: portfolio, transitions, early-warning watch list.
+
+    A month left with no rows at all (its only import withdrawn) has no summaries: without this its
+    transitions would show every loan of the month before as closed.
+    """
     settings = settings or _settings(session)
     cutoff = settings.segment_cutoff
+    if session.scalar(select(LoanMonth.loan_id).where(LoanMonth.month == month).limit(1)) is None:
+        for table in (PortfolioMonth, ClassTransition, WatchMonth):
+            session.execute(delete(table).where(table.month == month))
+        return
     session.execute(delete(PortfolioMonth).where(PortfolioMonth.month == month))
     session.execute(insert(PortfolioMonth).from_select(
         ["month", "cooperative_id", "officer_id", "loan_class", "segment", "balance_cents", "loan_count"],

@@ -18,6 +18,7 @@ from data.models import ImportBatch
 
 IMPORT_LOCK_KEY = 7_206_241_117  # any fixed 64-bit number no other advisory lock uses
 WAIT_SECONDS = 60
+SQLITE_BUSY_MS = 30_000  # data.db's connect timeout, restored after the wait
 
 
 class ImportBusyError(ValidationError):
@@ -35,6 +36,10 @@ def hold_import_lock(session: Session, *, wait_seconds: int = WAIT_SECONDS) -> N
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK_KEY})
             session.execute(text("SET LOCAL lock_timeout TO DEFAULT"))
         else:
-            session.execute(delete(ImportBatch).where(false()))  # takes SQLite's write lock, changes nothing
+            session.execute(text(f"PRAGMA busy_timeout = {int(wait_seconds * 1000)}"))
+            try:
+                session.execute(delete(ImportBatch).where(false()))  # takes SQLite's write lock, changes nothing
+            finally:
+                session.execute(text(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}"))
     except OperationalError:
         raise ImportBusyError(wait=wait_seconds) from None

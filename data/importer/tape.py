@@ -506,6 +506,17 @@ def _write(session: Session, checked: _Checked, batch_id: int, progress: Progres
             "month_rows_replaced": int(replaced), "months_rebuilt": rebuilt}
 
 
+def _audit(session: Session, actor: Actor, checked: _Checked, filename: str, batch_id: int,
+           counts: dict[str, int]) -> None:
+    shrink = checked.shrink
+    record(session, actor=actor, action="import.loan_tape", entity="loan_month", entity_id=checked.month.isoformat(),
+           before={"month": checked.month.isoformat(), "loan_month_rows": counts["month_rows_replaced"],
+                   "cooperatives": sorted(checked.cooperative_ids)},
+           after={"file": filename[:200], "batch": batch_id, "encoding": checked.encoding,
+                  "loans_left_out": shrink.loans_missing if shrink else 0,
+                  "borrower_names_changed": checked.name_change_count, **counts})
+
+
 def _name_changes(checked: _Checked) -> pd.DataFrame:
     return pd.DataFrame(checked.name_changes, columns=["row", "contract_no", "before", "after"])
 
@@ -537,16 +548,10 @@ def import_tape(session: Session, *, actor: Actor, data: bytes, filename: str, m
             batch_id = batches.start(session, actor=actor, kind="tape", month=checked.month, filename=filename,
                                      rows=len(checked.rows), cooperative_ids=checked.cooperative_ids)
             counts = _write(session, checked, batch_id, progress)
+            _audit(session, actor, checked, filename, batch_id, counts)
+            session.flush()
         except IntegrityError:  # a writer outside the import lock (a form) created the same contract first
             raise ImportBusyError("error.import.conflict") from None
-        shrink = checked.shrink
-        record(session, actor=actor, action="import.loan_tape", entity="loan_month",
-               entity_id=checked.month.isoformat(),
-               before={"month": checked.month.isoformat(), "loan_month_rows": counts["month_rows_replaced"],
-                       "cooperatives": sorted(checked.cooperative_ids)},
-               after={"file": filename[:200], "batch": batch_id, "encoding": checked.encoding,
-                      "loans_left_out": shrink.loans_missing if shrink else 0,
-                      "borrower_names_changed": checked.name_change_count, **counts})
         result.written, result.counts, result.batch_id = True, counts, batch_id
     if progress:
         progress(1.0, "import.stage.done")
