@@ -50,7 +50,7 @@ def timed(url: str, data: bytes, month: dt.date, *, dry_run: bool) -> tuple[floa
     started = time.perf_counter()
     with transaction(engine) as session:
         result = import_tape(session, actor=system_actor(), data=data, filename="bench.csv", month=month,
-                             dry_run=dry_run)
+                             dry_run=dry_run, allow_shrink=True)
     elapsed = time.perf_counter() - started
     engine.dispose()
     if not result.ok:

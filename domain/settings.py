@@ -22,7 +22,7 @@ class Settings:
     npl_reduction_target_pct: float = 0.0  # planned fall of the NPL balance per year, in percent; 0 = none
     evergreen_window_days: int = 30
     max_upload_mb: int = 50
-    import_max_shrink_pct: float = 5.0  # a tape leaving out more of the month's open loans needs confirming
+    import_max_shrink_pct: float = 10.0  # a tape leaving out more of the open loans needs confirming (demo: 4-5 % close a month)
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
