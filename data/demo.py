@@ -416,7 +416,8 @@ class _Generator:
                 names.add(f"{rng.choice(_VILLAGE_HEADS)}{rng.choice(_VILLAGE_TAILS)} Village")
             for name in sorted(names):
                 vid = len(self.villages) + 1
-                self.villages.append({"id": vid, "cooperative_id": cid, "name": name})
+                self.villages.append({"id": vid, "code": f"C{cid:02d}-V{len(self.village_ids[cid]) + 1:02d}",
+                                      "cooperative_id": cid, "name": name})
                 self.village_ids[cid].append(vid)
         # officers, spread by cooperative size (at least two each)
         counts = [2] * self.n_coops

@@ -31,13 +31,16 @@ class Cooperative(Base):
     id: Mapped[IntPK]
     code: Mapped[Code] = mapped_column(unique=True)
     name: Mapped[ShortText]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # deactivated, never deleted: history points at it
 
 
 class Village(Base):
     __tablename__ = "village"
     id: Mapped[IntPK]
+    code: Mapped[Code] = mapped_column(unique=True, index=True)  # the source system's code (tapes name villages by it)
     cooperative_id: Mapped[int] = fk("cooperative.id")
     name: Mapped[ShortText]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class Officer(Base):
@@ -54,8 +57,10 @@ class Officer(Base):
 
 class Borrower(Base):
     __tablename__ = "borrower"
-    __table_args__ = (CheckConstraint("kind IN ('household', 'enterprise')", name="kind"),)
+    __table_args__ = (CheckConstraint("kind IN ('household', 'enterprise')", name="kind"),
+                      Index("ix_borrower_cooperative_source", "cooperative_id", "source_id", unique=True))
     id: Mapped[IntPK]
+    source_id: Mapped[str | None] = mapped_column(String(40), nullable=True)  # the tape's borrower_id
     cooperative_id: Mapped[int] = fk("cooperative.id")
     village_id: Mapped[int | None] = fk("village.id", nullable=True)
     name: Mapped[ShortText]
@@ -102,6 +107,7 @@ class LoanMonth(Base):
     overdue_cents: Mapped[Cents]
     days_past_due: Mapped[int] = mapped_column(Integer, default=0)
     loan_class: Mapped[str] = mapped_column(String(20))
+    written_off_cents: Mapped[Cents]  # written off during the month (partial or full); 0 when none
 
 
 class Assignment(Base):
@@ -113,6 +119,7 @@ class Assignment(Base):
                       Index("ix_assignment_officer_outcome", "officer_id", "outcome"),
                       Index("ix_assignment_outcome_loan", "outcome", "loan_id"))
     id: Mapped[IntPK]
+    source_id: Mapped[str | None] = mapped_column(String(40), nullable=True, unique=True, index=True)  # the import's id
     loan_id: Mapped[int] = fk("loan.id")
     officer_id: Mapped[int] = fk("officer.id")
     cooperative_id: Mapped[int] = fk("cooperative.id")
@@ -131,6 +138,7 @@ class CollectionAction(Base):
                       Index("ix_collection_action_coop_date", "cooperative_id", "action_date"),
                       Index("ix_collection_action_action_date", "action_date"))
     id: Mapped[IntPK]
+    source_id: Mapped[str | None] = mapped_column(String(40), nullable=True, unique=True, index=True)
     loan_id: Mapped[int] = fk("loan.id")
     assignment_id: Mapped[int | None] = fk("assignment.id", nullable=True)
     officer_id: Mapped[int] = fk("officer.id")
@@ -147,6 +155,7 @@ class CollectionAction(Base):
 class LegalCase(Base):
     __tablename__ = "legal_case"
     id: Mapped[IntPK]
+    source_id: Mapped[str | None] = mapped_column(String(40), nullable=True, unique=True, index=True)
     loan_id: Mapped[int] = fk("loan.id")
     cooperative_id: Mapped[int] = fk("cooperative.id")
     court: Mapped[ShortText]
@@ -165,6 +174,7 @@ class ForeclosedAsset(Base):
     __table_args__ = (CheckConstraint("book_value_cents >= 0", name="book_value_not_negative"),
                       CheckConstraint("proceeds_cents IS NULL OR proceeds_cents >= 0", name="proceeds_not_negative"))
     id: Mapped[IntPK]
+    source_id: Mapped[str | None] = mapped_column(String(40), nullable=True, unique=True, index=True)
     loan_id: Mapped[int] = fk("loan.id")
     cooperative_id: Mapped[int] = fk("cooperative.id")
     asset_type: Mapped[str] = mapped_column(String(20))
@@ -178,6 +188,7 @@ class ForeclosedAsset(Base):
     disposal_method: Mapped[str | None] = mapped_column(String(20), nullable=True)
     disposed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     proceeds_cents: Mapped[OptionalCents]
+    disposal_cost_cents: Mapped[OptionalCents]
     lease_income_cents: Mapped[Cents]
 
 
@@ -313,6 +324,7 @@ class ImportSnapshot(Base):
     overdue_cents: Mapped[Cents]
     days_past_due: Mapped[int] = mapped_column(Integer)
     loan_class: Mapped[str] = mapped_column(String(20))
+    written_off_cents: Mapped[Cents]
 
 
 class ImportChange(Base):

@@ -22,7 +22,7 @@ def cooperative(s: Session, code: str, name: str | None = None) -> Cooperative:
 
 
 def village(s: Session, coop: Cooperative, name: str = "Village") -> Village:
-    row = Village(cooperative_id=coop.id, name=name)
+    row = Village(cooperative_id=coop.id, name=name, code=f"V{next(_counter):06d}")
     s.add(row)
     s.flush()
     return row

@@ -22,7 +22,7 @@ def test_upgrading_a_loaded_database_fills_the_new_summaries(tmp_path):
 
     from alembic import command
     from alembic.config import Config
-    from sqlalchemy import select
+    from sqlalchemy import select, text
 
     from data import aggregates
     from data import settings as settings_store
@@ -42,17 +42,26 @@ def test_upgrading_a_loaded_database_fills_the_new_summaries(tmp_path):
 
     upgrade("0003")
     may, june = dt.date(2025, 5, 1), dt.date(2025, 6, 1)
-    with transaction(engine) as s:
+    with transaction(engine) as s:  # plain SQL: the models describe today's columns, not revision 0003's
         settings_store.seed(s, Settings(segment_cutoff=dt.date(2025, 1, 1)))
-        coop = f.cooperative(s, "A")
-        ana = f.officer(s, coop, "Ana")
-        for contract, may_row, june_row in (("SM", ("normal", 0), ("special_mention", 20)),
-                                            ("HID", ("normal", 40), ("normal", 100)),
-                                            ("NPL", ("substandard", 120), ("doubtful", 300)),
-                                            ("OK", ("normal", 0), ("normal", 0))):
-            loan = f.loan(s, coop, ana, dt.date(2024, 1, 1), contract=contract)
-            f.month_row(s, loan, may, 1000, may_row[0], dpd=may_row[1])
-            f.month_row(s, loan, june, 900, june_row[0], dpd=june_row[1])
+        s.execute(text("INSERT INTO cooperative (id, code, name) VALUES (1, 'A', 'Cooperative A')"))
+        s.execute(text("INSERT INTO officer (id, cooperative_id, employee_no, name, active, hired_on) "
+                       "VALUES (1, 1, 'E1', 'Ana', 1, '2020-01-01')"))
+        for loan_id, (contract, may_row, june_row) in enumerate((("SM", ("normal", 0), ("special_mention", 20)),
+                                                                 ("HID", ("normal", 40), ("normal", 100)),
+                                                                 ("NPL", ("substandard", 120), ("doubtful", 300)),
+                                                                 ("OK", ("normal", 0), ("normal", 0))), start=1):
+            s.execute(text("INSERT INTO borrower (id, cooperative_id, name, kind, poor_household, able_but_unwilling)"
+                           " VALUES (:id, 1, :name, 'household', 0, 0)"), {"id": loan_id, "name": f"B{loan_id}"})
+            s.execute(text("INSERT INTO loan (id, contract_no, borrower_id, officer_id, cooperative_id, issue_date, "
+                           "maturity_date, principal_cents, rate_bp, purpose, guarantee_type) VALUES (:id, :c, :id, 1, "
+                           "1, '2024-01-01', '2026-01-01', 10000, 600, 'planting', 'credit')"),
+                      {"id": loan_id, "c": contract})
+            for month, (loan_class, dpd) in ((may, may_row), (june, june_row)):
+                s.execute(text("INSERT INTO loan_month (loan_id, month, cooperative_id, outstanding_cents, "
+                               "overdue_cents, days_past_due, loan_class) VALUES (:id, :m, 1, :b, 0, :d, :k)"),
+                          {"id": loan_id, "m": month.isoformat(), "b": 1000 if month == may else 900, "d": dpd,
+                           "k": loan_class})
     upgrade("head")
 
     def summaries() -> tuple[list, list]:

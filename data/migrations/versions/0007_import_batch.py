@@ -55,6 +55,7 @@ def upgrade() -> None:
     sa.Column('overdue_cents', sa.BigInteger(), nullable=False),
     sa.Column('days_past_due', sa.Integer(), nullable=False),
     sa.Column('loan_class', sa.String(length=20), nullable=False),
+    sa.Column('written_off_cents', sa.BigInteger(), nullable=False, server_default='0'),
     sa.ForeignKeyConstraint(['batch_id'], ['import_batch.id'], name=op.f('fk_import_snapshot_batch_id_import_batch')),
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'],
                             name=op.f('fk_import_snapshot_cooperative_id_cooperative')),
