@@ -29,7 +29,6 @@ def test_upgrading_a_loaded_database_fills_the_new_summaries(tmp_path):
     from data.db import MIGRATIONS, make_engine, transaction
     from data.models import LoanHistory, WatchMonth
     from domain.settings import Settings
-    from tests import factory as f
 
     engine = make_engine(f"sqlite:///{tmp_path}/old.db")
     config = Config()
