@@ -14,7 +14,7 @@ from components import store
 from components.auth import Viewer
 from components.format import month as month_text
 from components.i18n import t
-from components.tables import to_excel
+from components.tables import to_csv, to_excel
 from data import portfolio
 from data.import_template import sample_frame, template_frame
 from data.importer import ImportFileError, ImportResult, import_tape
@@ -44,8 +44,8 @@ def _show_result(result: ImportResult, key: str) -> None:
         st.subheader(t("import.report"))
         report = report_frame(result.errors)
         st.dataframe(report.head(1000), hide_index=True, width="stretch")
-        st.download_button(t("import.report_csv"), report.to_csv(index=False).encode("utf-8"),
-                           "import-errors.csv", "text/csv", key=f"{key}.report", on_click="ignore")
+        st.download_button(t("import.report_csv"), to_csv(report), "import-errors.csv", "text/csv",
+                           key=f"{key}.report", on_click="ignore")
     elif result.written:
         st.success(t("import.done", month=month_text(result.month), **{k: f"{v:,}" for k, v in result.counts.items()}))
     else:
@@ -62,7 +62,7 @@ def _templates(viewer: Viewer, months: list[dt.date], key: str) -> None:
         if months:  # the sample is read only when its button is pressed (it sorts a whole month's rows)
             def sample_csv() -> bytes:
                 frame = store.read(sample_frame, month=months[-1], scope=viewer.scope)
-                return frame.to_csv(index=False).encode("utf-8")
+                return to_csv(frame)
 
             sample.download_button(t("import.sample", month=month_text(months[-1])), sample_csv,
                                    f"loan-tape-sample-{month_text(months[-1])}.csv", "text/csv",
