@@ -48,11 +48,18 @@ class Prefill:
 
 
 def _ints(raw: str | None) -> tuple[list[int], list[str]]:
-    good, bad = [], []
+    """Database ids from a comma-separated URL value, and the parts that are not ids.
+
+    Only ASCII digits count, and only up to a 32-bit id: str.isdigit() also accepts '²' or '١٢',
+    which int() then refuses or reads, so a forged ?assignments=² used to crash the page.
+    """
+    good: list[int] = []
+    bad: list[str] = []
     for part in (raw or "").split(","):
         part = part.strip()
         if part:
-            (good.append(int(part)) if part.isdigit() else bad.append(part))
+            is_id = part.isascii() and part.isdigit() and 0 < int(part) < 2**31
+            (good.append(int(part)) if is_id else bad.append(part))
     return good, bad
 
 

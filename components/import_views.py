@@ -16,7 +16,7 @@ from components.format import money, share
 from components.format import month as month_text
 from components.forms import error_text
 from components.i18n import t
-from components.tables import to_excel
+from components.tables import to_csv, to_excel
 from data import portfolio, settings
 from data.errors import ValidationError
 from data.import_template import sample_frame, template_frame
@@ -64,8 +64,8 @@ def _show_result(result: ImportResult, key: str, symbol: str) -> None:
         st.dataframe(report.head(1000), hide_index=True, width="stretch")
         if result.error_count > min(len(report), 1000):
             st.caption(t("import.more_errors", count=f"{result.error_count - min(len(report), 1000):,}"))
-        st.download_button(t("import.report_csv"), report.to_csv(index=False).encode("utf-8"),
-                           "import-errors.csv", "text/csv", key=f"{key}.report", on_click="ignore")
+        st.download_button(t("import.report_csv"), to_csv(report), "import-errors.csv", "text/csv",
+                           key=f"{key}.report", on_click="ignore")
         return
     if result.name_change_count:
         st.warning(t("import.names_changed_written" if result.written else "import.names_changed",
@@ -89,7 +89,7 @@ def _templates(viewer: Viewer, months: list[dt.date], key: str) -> None:
         if months:  # the sample is read only when its button is pressed (it sorts a whole month's rows)
             def sample_csv() -> bytes:
                 frame = store.read(sample_frame, month=months[-1], scope=viewer.scope)
-                return frame.to_csv(index=False).encode("utf-8")
+                return to_csv(frame)
 
             sample.download_button(t("import.sample", month=month_text(months[-1])), sample_csv,
                                    f"loan-tape-sample-{month_text(months[-1])}.csv", "text/csv",
@@ -138,9 +138,9 @@ def import_section(viewer: Viewer, key: str = "import") -> None:
     decimal_names = {d: t(f"import.decimal.{d}") for d in DECIMALS}
     decimal = middle.selectbox(t("import.decimal"), list(DECIMALS), format_func=decimal_names.__getitem__,
                                key=f"{key}.decimal")
-    encoding = right.selectbox(t("import.encoding"), ["auto", *ENCODINGS],
-                               format_func=lambda e: t(f"import.encoding.{e}"), key=f"{key}.encoding",
-                               help=t("import.encoding_help"))
+    encoding_names = {e: t(f"import.encoding.{e}") for e in ("auto", *ENCODINGS)}
+    encoding = right.selectbox(t("import.encoding"), list(encoding_names), format_func=encoding_names.__getitem__,
+                               key=f"{key}.encoding", help=t("import.encoding_help"))
     fingerprint = _fingerprint(upload, chosen_month, decimal, encoding)
     shown_for, shown = st.session_state.get(f"{key}.last", (None, None))
     if shown_for != fingerprint:

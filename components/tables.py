@@ -3,10 +3,10 @@
 Pages show a bounded slice; the downloads may be given a callable that reads everything only when the
 user clicks (Streamlit runs it outside the script run), so no page loads a whole list just to offer it.
 Anything translated must be translated before the callable is built: it runs on another thread.
+Every file is written by data.export, which makes formula-like text inert (docs/security.md).
 """
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 
 import pandas as pd
@@ -14,6 +14,7 @@ import streamlit as st
 
 from components import store
 from components.i18n import t
+from data import export
 
 Source = pd.DataFrame | Callable[[], pd.DataFrame]
 
@@ -27,10 +28,13 @@ def money_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def to_excel(frame: pd.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name="data")
-    return buffer.getvalue()
+    """The Excel download of a frame (one sheet, formula-like text neutralised by data.export)."""
+    return export.to_xlsx(frame)
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """The CSV download of a frame (formula-like text neutralised by data.export)."""
+    return export.to_csv(frame)
 
 
 def read_all(function: Callable[..., pd.DataFrame], **arguments) -> Callable[[], pd.DataFrame]:
@@ -48,13 +52,12 @@ def read_now(function: Callable[..., pd.DataFrame], **arguments) -> pd.DataFrame
 
 def downloads(source: Source, *, filename: str, key: str) -> None:
     """CSV and Excel buttons; a callable source is read only when a button is pressed."""
-    export = source if callable(source) else (lambda: source)
+    rows = source if callable(source) else (lambda: source)
     left, right = st.columns(2)
-    left.download_button(t("download.csv"), lambda: export().to_csv(index=False).encode("utf-8"), f"{filename}.csv",
-                         "text/csv", key=f"{key}.csv", on_click="ignore")
-    right.download_button(t("download.xlsx"), lambda: to_excel(export()), f"{filename}.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}.xlsx",
-                          on_click="ignore")
+    left.download_button(t("download.csv"), lambda: to_csv(rows()), f"{filename}.csv", export.CSV_MIME,
+                         key=f"{key}.csv", on_click="ignore")
+    right.download_button(t("download.xlsx"), lambda: to_excel(rows()), f"{filename}.xlsx", export.XLSX_MIME,
+                          key=f"{key}.xlsx", on_click="ignore")
 
 
 def show_display(display: pd.DataFrame, *, money_headers: list[str], symbol: str, total: int | None = None) -> None:

@@ -47,6 +47,13 @@ def find_loan(session: Session, contract_no: str) -> Loan | None:
     return session.scalar(select(Loan).where(Loan.contract_no == contract_no.strip()))
 
 
+def _may_record_on(actor: Actor, loan: Loan, responsible_id: int) -> bool:
+    """The loan lies in the actor's scope and, for an officer, is one they answer for."""
+    if not actor.scope.allows(loan.cooperative_id):
+        return False
+    return actor.role != OFFICER or (actor.scope.officer_id is not None and responsible_id == actor.scope.officer_id)
+
+
 def _whole_cents(field: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError(field, "error.methods.amount_not_whole")
@@ -70,19 +77,19 @@ def record_action(session: Session, *, actor: Actor, contract_no: str, method: s
     """Record one collection action on a loan after checking role, scope, and every field.
 
     The action is booked to the officer who answers for the loan (open assignment, else originator) and
-    to the open assignment if any. An officer may record only on loans they answer for. The note is
-    stored exactly as typed (it is plain text everywhere it is shown).
+    to the open assignment if any. An officer may record only on loans they answer for. A contract that
+    does not exist, lies outside the scope or is another officer's gets the same error (no existence
+    oracle). The note is stored exactly as typed (it is plain text everywhere it is shown).
     """
     require_role(actor, "record_action")
     today = today or dt.date.today()
-    loan = find_loan(session, contract_no or "") if (contract_no or "").strip() else None
-    if loan is None:
-        raise ValidationError("contract_no", "error.methods.unknown_contract", contract=(contract_no or "").strip())
-    if not actor.scope.allows(loan.cooperative_id):
-        raise ValidationError("contract_no", "error.methods.out_of_scope", contract=loan.contract_no)
-    officer_id, assignment = responsible_officer_id(session, loan)
-    if actor.role == OFFICER and (actor.scope.officer_id is None or officer_id != actor.scope.officer_id):
-        raise ValidationError("contract_no", "error.methods.not_your_loan", contract=loan.contract_no)
+    typed = (contract_no or "").strip()
+    loan = find_loan(session, typed) if typed else None
+    officer_id, assignment = responsible_officer_id(session, loan) if loan is not None else (None, None)
+    if loan is None or not _may_record_on(actor, loan, officer_id):
+        # one error for "no such loan", "another cooperative's loan" and "another officer's loan": a user must
+        # not learn from this form which contract numbers exist outside what they may work on
+        raise ValidationError("contract_no", "error.methods.contract_not_found", contract=typed)
     if method not in METHODS:
         raise ValidationError("method", "error.methods.unknown_method")
     if outcome not in ACTION_OUTCOMES:

@@ -33,13 +33,15 @@ def _snapshot(asset: ForeclosedAsset) -> dict:
 
 
 def _held_asset(session: Session, actor: Actor, asset_id: int) -> ForeclosedAsset:
-    """The asset to change: it must exist, be in the actor's scope and not be disposed of yet."""
+    """The asset to change: it must exist, be in the actor's scope and not be disposed of yet.
+
+    An asset of another cooperative is refused exactly like one that does not exist (same field, same
+    message), so the form does not tell a supervisor which asset numbers exist elsewhere in the union.
+    """
     require_role(actor, ACTION)
-    asset = session.get(ForeclosedAsset, asset_id)
-    if asset is None:
+    asset = session.get(ForeclosedAsset, asset_id) if asset_id is not None else None
+    if asset is None or not actor.scope.allows(asset.cooperative_id):
         raise ValidationError("asset", "error.asset.unknown")
-    if not actor.scope.allows(asset.cooperative_id):
-        raise PermissionError(f"asset {asset_id} is outside the actor's scope")
     if asset.status == DISPOSED:
         raise ValidationError("asset", "error.asset.already_disposed")
     return asset

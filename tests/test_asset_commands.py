@@ -228,10 +228,13 @@ def test_only_supervisors_may_change_assets(book, who):
 
 
 def test_a_cooperative_supervisor_cannot_touch_another_cooperative(book):
+    """Refused like an asset that does not exist (tests/security/test_action_oracle.py checks the sameness)."""
     engine, ids, actors = book
-    refused(engine, commands.change_status, PermissionError, actor=actors["supervisor_a"], asset_id=ids["HB"],
-            status="in_disposal")
-    refused(engine, commands.record_disposal, PermissionError, actor=actors["supervisor_a"], asset_id=ids["HB"],
-            method="sale", disposed_on=TODAY, proceeds_cents=10, today=TODAY)
-    refused(engine, commands.record_appraisal, PermissionError, actor=actors["supervisor_a"], asset_id=ids["HB"],
-            amount_cents=10, appraised_on=TODAY, today=TODAY)
+    errors = [
+        refused(engine, commands.change_status, ValidationError, actor=actors["supervisor_a"], asset_id=ids["HB"],
+                status="in_disposal"),
+        refused(engine, commands.record_disposal, ValidationError, actor=actors["supervisor_a"], asset_id=ids["HB"],
+                method="sale", disposed_on=TODAY, proceeds_cents=10, today=TODAY),
+        refused(engine, commands.record_appraisal, ValidationError, actor=actors["supervisor_a"], asset_id=ids["HB"],
+                amount_cents=10, appraised_on=TODAY, today=TODAY)]
+    assert {(e.field, e.key) for e in errors} == {("asset", "error.asset.unknown")}

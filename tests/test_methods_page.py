@@ -204,7 +204,7 @@ def test_form_refuses_bad_input_and_writes_nothing(private_db, case):
     other_contract = _npl_loan(private_db, cooperative_id=other_coop)[0]
     today = dt.date.today()
     fills = {
-        "unknown contract": (dict(contract="NO-SUCH-LOAN"), "error.methods.unknown_contract"),
+        "unknown contract": (dict(contract="NO-SUCH-LOAN"), "error.methods.contract_not_found"),
         "above balance": (dict(contract=contract, amount=balance / 100 + 0.01), "error.methods.above_balance"),
         "future date": (dict(contract=contract, day=today + dt.timedelta(days=1)), "error.methods.date_in_future"),
         "before issue": (dict(contract=contract, day=issued - dt.timedelta(days=1)),
@@ -213,7 +213,7 @@ def test_form_refuses_bad_input_and_writes_nothing(private_db, case):
                                    "error.methods.village_source_required"),
         "source on direct": (dict(contract=contract, source="subsidy"), "error.methods.village_source_forbidden"),
         "paid nothing": (dict(contract=contract, amount=0.0), "error.methods.paid_without_amount"),
-        "out of scope": (dict(contract=other_contract), "error.methods.out_of_scope"),
+        "out of scope": (dict(contract=other_contract), "error.methods.contract_not_found"),
     }
     values, key = fills[case]
     username = "supervisor_c1" if case == "out of scope" else "supervisor"

@@ -358,15 +358,15 @@ def check(session: Session, *, actor: Actor, data: bytes, filename: str, month: 
                 first_row[contract] = row_no
         coop_code = values.get("cooperative_code")
         coop_id = cooperatives.get(coop_code) if coop_code is not None else None
-        if coop_code is not None and coop_id is None:
-            problems.append((row_no, "cooperative_code", shown(coop_code), "error.import.unknown_cooperative"))
-        elif coop_id is not None and not actor.scope.allows(coop_id):
-            problems.append((row_no, "cooperative_code", shown(coop_code), "error.import.cooperative_out_of_scope"))
+        if coop_code is not None and (coop_id is None or not actor.scope.allows(coop_id)):
+            # a scoped admin is told the same for a code that does not exist and one of another cooperative
+            reason = "unknown_cooperative" if actor.scope.cooperative_ids is None else "cooperative_out_of_scope"
+            problems.append((row_no, "cooperative_code", shown(coop_code), f"error.import.{reason}"))
             coop_id = None
         employee = values.get("officer_employee_no")
         if employee is not None:
             officer = officers.get(employee)
-            if officer is None:
+            if officer is None or not actor.scope.allows(officer[1]):  # nothing said of other cooperatives' staff
                 problems.append((row_no, "officer_employee_no", shown(employee), "error.import.unknown_officer"))
             elif coop_id is not None and officer[1] != coop_id:
                 problems.append((row_no, "officer_employee_no", shown(employee),

@@ -38,6 +38,19 @@ def test_a_scoped_admins_tape_naming_another_cooperative_is_refused_and_writes_n
     body = [row(ids, "C1", n) for n in range(1, 6)] + [row(ids, "C2", 1)]
     result = run(engine, tape(body), actor=scoped_admin(ids["C1"][0]))
     assert not result.written
-    assert list(result.errors.reason) == ["error.import.cooperative_out_of_scope"]
-    assert list(result.errors.row) == [7]
+    assert list(result.errors.reason) == ["error.import.cooperative_out_of_scope", "error.import.unknown_officer"]
+    assert list(result.errors.row) == [7, 7]
     assert month_rows(engine, OCT) == before
+
+
+def test_a_scoped_admin_learns_nothing_of_other_cooperatives_from_the_report(engine):
+    ids = build(engine)
+    body = [row(ids, "C1", 1), [*row(ids, "C1", 2)[:1], "C2", *row(ids, "C1", 2)[2:]],
+            [*row(ids, "C1", 3)[:1], "C9", *row(ids, "C1", 3)[2:]],
+            [*row(ids, "C1", 4)[:2], ids["C2"][1], *row(ids, "C1", 4)[3:]],
+            [*row(ids, "C1", 5)[:2], "E-NONE", *row(ids, "C1", 5)[3:]]]
+    result = run(engine, tape(body), actor=scoped_admin(ids["C1"][0]))
+    reasons = {(r.row, r.field): r.reason for r in result.errors.itertuples()}
+    # another cooperative's code and a code that does not exist read the same; so do their officers
+    assert reasons[(3, "cooperative_code")] == reasons[(4, "cooperative_code")] == "error.import.cooperative_out_of_scope"
+    assert reasons[(5, "officer_employee_no")] == reasons[(6, "officer_employee_no")] == "error.import.unknown_officer"
