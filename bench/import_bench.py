@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select  # noqa: E402
 
 from data.db import make_engine, session_factory, transaction, upgrade_schema  # noqa: E402
-from data.import_template import sample_frame  # noqa: E402
+from data.templates.tape import sample_frame  # noqa: E402
 from data.importer import import_tape, system_actor  # noqa: E402
 from data.models import LoanMonth  # noqa: E402
 

@@ -19,7 +19,7 @@ from components.i18n import t
 from components.tables import to_csv, to_excel
 from data import portfolio, settings
 from data.errors import ValidationError
-from data.import_template import sample_frame, template_frame
+from data.templates.tape import TAPE, sample_frame
 from data.importer import ENCODINGS, ImportResult, batches, import_tape, withdraw
 from domain.months import month_range, previous_month
 
@@ -82,9 +82,9 @@ def _show_result(result: ImportResult, key: str, symbol: str) -> None:
 def _templates(viewer: Viewer, months: list[dt.date], key: str) -> None:
     with st.expander(t("import.template")):
         english, spanish, sample = st.columns(3)
-        english.download_button(t("import.template_en"), to_excel(template_frame()), "loan-tape-template.xlsx",
+        english.download_button(t("import.template_en"), to_excel(TAPE.frame()), "loan-tape-template.xlsx",
                                  XLSX, key=f"{key}.tpl_en", on_click="ignore")
-        spanish.download_button(t("import.template_es"), to_excel(template_frame(spanish=True)),
+        spanish.download_button(t("import.template_es"), to_excel(TAPE.frame(spanish=True)),
                                 "plantilla-cinta-prestamos.xlsx", XLSX, key=f"{key}.tpl_es", on_click="ignore")
         if months:  # the sample is read only when its button is pressed (it sorts a whole month's rows)
             def sample_csv() -> bytes:

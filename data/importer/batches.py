@@ -22,7 +22,6 @@ from data.aggregates import rebuild_months
 from data.audit import now, record
 from data.bulk import insert_rows
 from data.errors import ValidationError, require_role
-from data.frames import frame as to_frame
 from data.models import (Assignment, Borrower, CollectionAction, Cooperative, ForeclosedAsset, ImportBatch,
                          ImportBatchCooperative, ImportChange, ImportSnapshot, LegalCase, Loan, LoanHistory,
                          LoanMonth, WatchMonth)

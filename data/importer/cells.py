@@ -13,13 +13,10 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
-from data.import_template import AMOUNT, CLASS, CLASS_ALIASES, DATE, INTEGER, KIND, KIND_ALIASES, MONTH, RATE, \
-    normalize_header
+from data.templates import AMOUNT, BOOL, CODE, DATE, INTEGER, MONTH, RATE, VOCABULARIES, Column, normalize_header
 from domain.inputs import MAX_AMOUNT_CENTS, has_nul
 from domain.months import month_start
 
-TEXT_LIMITS = {"contract_no": 40, "cooperative_code": 40, "officer_employee_no": 40, "borrower_name": 120,
-               "purpose": 40, "guarantee_type": 20}
 #: no real amount cell is longer ('1,000,000,000.00 EUR' has 20); int() of 4,300+ digits raises ValueError
 MAX_AMOUNT_CHARS = 40
 
@@ -226,7 +223,13 @@ def _fast_amount(text: str, decimal: str | None) -> int | None:
     return None
 
 
-def _cell_parser(kind: str, name: str, decimal: str | None) -> Callable[[object], object]:
+#: the reason key of a coded value not in its vocabulary (the tape's two keep their first names)
+UNKNOWN_CODE = {"loan_class": "unknown_class", "borrower_kind": "unknown_kind", "yes_no": "bad_yes_no"}
+
+
+def _cell_parser(column: Column, decimal: str | None) -> Callable[[object], object]:
+    """The parser of one template column's cells."""
+    kind = column.kind
     if kind == DATE:
         return parse_date
     if kind == AMOUNT:
@@ -246,16 +249,17 @@ def _cell_parser(kind: str, name: str, decimal: str | None) -> Callable[[object]
         return lambda cell: parse_rate(cell, decimal)
     if kind == MONTH:
         return parse_month
-    if kind in (CLASS, KIND):
-        table, reason = (CLASS_ALIASES, "unknown_class") if kind == CLASS else (KIND_ALIASES, "unknown_kind")
+    if kind in (CODE, BOOL):
+        table = VOCABULARIES[column.vocabulary]
+        reason = UNKNOWN_CODE.get(column.vocabulary, f"unknown_{column.vocabulary}")
 
-        def vocabulary(cell: object) -> str:
+        def vocabulary(cell: object) -> str | bool:
             value = table.get(normalize_header(cell))
             if value is None:
                 raise CellError(reason)
-            return value
+            return value == "yes" if kind == BOOL else value
         return vocabulary
-    limit = TEXT_LIMITS.get(name, 120)
+    limit = column.limit
 
     def text(cell: object) -> str:
         value = parse_text(cell)
@@ -263,4 +267,3 @@ def _cell_parser(kind: str, name: str, decimal: str | None) -> Callable[[object]
             raise CellError("too_long")
         return value
     return text
-

@@ -13,7 +13,7 @@ Two guards against a tape that is valid row by row but wrong as a whole: a month
 refused, and a tape that would leave out more than a set share of the loans open in the month it replaces
 (or, for a new month, the month before) is not written until the user confirms it (``allow_shrink``).
 
-Formats (docs/import.md): headers in English or Spanish, any case (data.import_template); dates ISO
+Formats (docs/import.md): headers in English or Spanish, any case (data.templates.tape); dates ISO
 ``YYYY-MM-DD`` or day-first ``DD/MM/YYYY``; amounts with ``,`` or ``.`` as thousands separator and the
 other as decimal mark, at most two decimals (data.importer.cells).
 """
@@ -33,13 +33,13 @@ from data.aggregates import rebuild_months
 from data.audit import record
 from data.bulk import insert_rows
 from data.errors import require_role
-from data.import_template import BY_NAME, REQUIRED, canonical
+from data.templates.tape import TAPE
 from data.importer import batches
-from data.importer.cells import MAX_AMOUNT_CHARS, _cell_parser, _is_blank  # noqa: F401 - re-exported
-from data.importer.cells import CellError
+from data.importer.cells import _is_blank
 from data.importer.files import ImportFileError, read_table
 from data.importer.locks import ImportBusyError, hold_import_lock
 from data.importer.problems import Problems, shown
+from data.importer.rows import AS_WRITTEN, data_rows, map_header, parse_columns, report
 from data.models import Borrower, Cooperative, Loan, LoanMonth, Officer
 from data.settings import get as get_settings
 from domain.classes import NPL_CLASSES
@@ -133,60 +133,6 @@ class _Checked:
     shrink: Shrink | None = None
 
 
-def _map_header(header: list[object], problems: Problems) -> tuple[dict[int, str], list[str]]:
-    positions: dict[int, str] = {}
-    seen: dict[str, int] = {}
-    ignored = []
-    for index, cell in enumerate(header):
-        if _is_blank(cell):
-            continue
-        name = canonical(cell)
-        if name is None:
-            ignored.append(shown(str(cell).strip()))
-        elif name in seen:
-            problems.append((1, name, shown(str(cell).strip()), "error.import.duplicate_column"))
-        else:
-            seen[name] = index
-            positions[index] = name
-    for name in REQUIRED:
-        if name not in seen:
-            problems.append((1, name, "", "error.import.missing_column"))
-    return positions, ignored
-
-
-def _parse_columns(body: list[tuple[int, list]], positions: dict[int, str], decimal: str | None,
-                   problems: Problems) -> list[dict]:
-    """Parse column by column, each distinct cell value once (tapes repeat dates, codes and classes a lot)."""
-    rows: list[dict] = [{} for _ in body]
-    for index, name in positions.items():
-        column = BY_NAME[name]
-        parse = _cell_parser(column.kind, name, decimal)
-        cache: dict = {}
-        for values, (row_no, raw) in zip(rows, body):
-            cell = raw[index] if index < len(raw) else None
-            key = cell if type(cell) is str else (type(cell), cell)
-            outcome = cache.get(key)
-            if outcome is None:
-                if _is_blank(cell):
-                    outcome = (False, "required" if column.required else None)
-                else:
-                    try:
-                        outcome = (True, parse(cell))
-                    except CellError as error:
-                        outcome = (False, error.reason)
-                cache[key] = outcome
-            ok, value = outcome
-            if ok:
-                values[name] = value
-            elif value is not None:
-                problems.append((row_no, name, shown(cell), f"error.import.{value}"))
-    return rows
-
-
-#: a row rule's problem whose value is filled in from the file's cell (as written) when the report is made
-AS_WRITTEN = None
-
-
 def _row_rules(values: dict, row_no: int, month: dt.date | None, problems: Problems) -> None:
     """Checks of one row against itself: signs, arrears consistent with amounts and dates."""
     def bad(name: str, reason: str) -> None:
@@ -215,20 +161,6 @@ def _row_rules(values: dict, row_no: int, month: dt.date | None, problems: Probl
             bad("days_past_due", "dpd_before_issue")
 
 
-def _report(checked_problems: Problems, body: list[tuple[int, list]], positions: dict[int, str]) -> pd.DataFrame:
-    """The kept problems, with row rules' values taken from the file as written ('-37.333,32', not -37333.32)."""
-    frame = checked_problems.frame()
-    missing = frame["value"].isna()
-    if missing.any():
-        index_of = {name: index for index, name in positions.items()}
-        wanted = set(frame.loc[missing, "row"])
-        raw_rows = {row_no: raw for row_no, raw in body if row_no in wanted}
-        frame.loc[missing, "value"] = [
-            shown(raw_rows[row][index_of[name]]) if index_of.get(name, 10**9) < len(raw_rows.get(row, ())) else ""
-            for row, name in zip(frame.loc[missing, "row"], frame.loc[missing, "field"])]
-    return frame
-
-
 def _lookup_existing(session: Session, contracts: list[str]) -> dict[str, tuple]:
     found: dict[str, tuple] = {}
     for start in range(0, len(contracts), LOOKUP_CHUNK):
@@ -240,24 +172,6 @@ def _lookup_existing(session: Session, contracts: list[str]) -> dict[str, tuple]
                 .join(Borrower, Borrower.id == Loan.borrower_id).where(Loan.contract_no.in_(chunk))):
             found[row[0]] = tuple(row[1:])
     return found
-
-
-def _body(rows: Iterable[list[object]], width: int, problems: Problems) -> list[tuple[int, list]]:
-    """The non-blank data rows with their spreadsheet row numbers, cut to the header's width.
-
-    Rows are read one at a time and blank ones dropped, so a sheet declaring a million empty rows costs time,
-    not memory; a non-blank cell right of the header is a problem of its row.
-    """
-    body = []
-    for row_no, raw in enumerate(rows, start=2):
-        if all(_is_blank(c) for c in raw):
-            continue
-        if len(raw) > width:
-            if any(not _is_blank(c) for c in raw[width:]):
-                problems.append((row_no, "", "", "error.import.extra_cells"))
-            raw = raw[:width]
-        body.append((row_no, raw))
-    return body
 
 
 def _shrink(session: Session, month: dt.date, cooperative_ids: set[int], file_loans: set[int],
@@ -318,19 +232,19 @@ def check(session: Session, *, actor: Actor, data: bytes, filename: str, month: 
     header = table.header[:width]
     if not header:
         raise ImportFileError("error.import.empty")
-    positions, ignored = _map_header(header, problems)
-    body = _body(table.rows, width, problems)
+    positions, ignored = map_header(header, problems, TAPE)
+    body = data_rows(table.rows, width, problems)
     if not body:
         raise ImportFileError("error.import.empty")
     month = month_start(month) if month else None
     if problems and any(p[0] == 1 for p in problems.kept):  # the header is wrong: rows cannot be read
-        return _Checked([], [], problems, month, ignored, {}, {}, table.encoding), _report(problems, [], positions)
+        return _Checked([], [], problems, month, ignored, {}, {}, table.encoding), report(problems, [], positions)
     if month is None and "month" not in positions.values():
         raise ImportFileError("error.import.month_required")
 
     if progress:
         progress(0.05, "import.stage.validate")
-    rows = _parse_columns(body, positions, decimal, problems)
+    rows = parse_columns(body, positions, decimal, problems, TAPE)
     numbers = [row_no for row_no, _ in body]
     total = len(body)
     if progress:
@@ -389,7 +303,7 @@ def check(session: Session, *, actor: Actor, data: bytes, filename: str, month: 
         file_loans = {known[0] for known in existing.values()}
         checked.shrink = _shrink(session, month, checked.cooperative_ids, file_loans,
                                  settings.import_max_shrink_pct)
-    return checked, _report(problems, body, positions)
+    return checked, report(problems, body, positions)
 
 
 # ----------------------------------------------------------------------------------------------

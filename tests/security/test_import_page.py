@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from data.db import make_engine, session_factory
-from data.import_template import sample_frame
+from data.templates.tape import sample_frame
 from data.models import AuditLog, Cooperative, ImportBatch, LoanMonth
 from domain.scope import Scope
 from tests.apptest_support import page, texts

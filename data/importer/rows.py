@@ -1,0 +1,101 @@
+"""What every import does to a file's rows, whatever the kind of record: find the template's columns in the
+header, drop blank rows, parse each column's cells, and make the problem report with values as written.
+
+Kept apart from the kinds (data.importer.tape, data.importer.records) so a file of officers and a loan tape
+are read, parsed and reported the same way.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from data.importer.cells import CellError, _cell_parser, _is_blank
+from data.importer.problems import Problems, shown
+from data.templates import Template
+
+
+#: a row rule's problem whose value is filled in from the file's cell (as written) when the report is made
+AS_WRITTEN = None
+
+
+def map_header(header: list[object], problems: Problems, template: Template) -> tuple[dict[int, str], list[str]]:
+    positions: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    ignored = []
+    for index, cell in enumerate(header):
+        if _is_blank(cell):
+            continue
+        name = template.canonical(cell)
+        if name is None:
+            ignored.append(shown(str(cell).strip()))
+        elif name in seen:
+            problems.append((1, name, shown(str(cell).strip()), "error.import.duplicate_column"))
+        else:
+            seen[name] = index
+            positions[index] = name
+    for name in template.required:
+        if name not in seen:
+            problems.append((1, name, "", "error.import.missing_column"))
+    return positions, ignored
+
+
+def parse_columns(body: list[tuple[int, list]], positions: dict[int, str], decimal: str | None,
+                   problems: Problems, template: Template) -> list[dict]:
+    """Parse column by column, each distinct cell value once (tapes repeat dates, codes and classes a lot)."""
+    rows: list[dict] = [{} for _ in body]
+    for index, name in positions.items():
+        column = template.by_name[name]
+        parse = _cell_parser(column, decimal)
+        cache: dict = {}
+        for values, (row_no, raw) in zip(rows, body):
+            cell = raw[index] if index < len(raw) else None
+            key = cell if type(cell) is str else (type(cell), cell)
+            outcome = cache.get(key)
+            if outcome is None:
+                if _is_blank(cell):
+                    outcome = (False, "required" if column.required else None)
+                else:
+                    try:
+                        outcome = (True, parse(cell))
+                    except CellError as error:
+                        outcome = (False, error.reason)
+                cache[key] = outcome
+            ok, value = outcome
+            if ok:
+                values[name] = value
+            elif value is not None:
+                problems.append((row_no, name, shown(cell), f"error.import.{value}"))
+    return rows
+
+
+def data_rows(rows: Iterable[list[object]], width: int, problems: Problems) -> list[tuple[int, list]]:
+    """The non-blank data rows with their spreadsheet row numbers, cut to the header's width.
+
+    Rows are read one at a time and blank ones dropped, so a sheet declaring a million empty rows costs time,
+    not memory; a non-blank cell right of the header is a problem of its row.
+    """
+    body = []
+    for row_no, raw in enumerate(rows, start=2):
+        if all(_is_blank(c) for c in raw):
+            continue
+        if len(raw) > width:
+            if any(not _is_blank(c) for c in raw[width:]):
+                problems.append((row_no, "", "", "error.import.extra_cells"))
+            raw = raw[:width]
+        body.append((row_no, raw))
+    return body
+
+
+def report(checked_problems: Problems, body: list[tuple[int, list]], positions: dict[int, str]) -> pd.DataFrame:
+    """The kept problems, with row rules' values taken from the file as written ('-37.333,32', not -37333.32)."""
+    frame = checked_problems.frame()
+    missing = frame["value"].isna()
+    if missing.any():
+        index_of = {name: index for index, name in positions.items()}
+        wanted = set(frame.loc[missing, "row"])
+        raw_rows = {row_no: raw for row_no, raw in body if row_no in wanted}
+        frame.loc[missing, "value"] = [
+            shown(raw_rows[row][index_of[name]]) if index_of.get(name, 10**9) < len(raw_rows.get(row, ())) else ""
+            for row, name in zip(frame.loc[missing, "row"], frame.loc[missing, "field"])]
+    return frame
