@@ -29,8 +29,8 @@ from domain.inputs import has_nul
 from domain.scope import Actor
 
 LOAN_FIELDS = ("officer_id", "issue_date", "maturity_date", "principal_cents", "rate_bp", "purpose",
-               "guarantee_type")
-BORROWER_FIELDS = ("name", "kind")
+               "guarantee_type", "refinances_loan_id", "restructured_on", "borrower_id")
+BORROWER_FIELDS = ("name", "kind", "source_id", "village_id", "poor_household", "able_but_unwilling")
 MAX_REASON_CHARS = 500
 SNAPSHOT_COLUMNS = ["loan_id", "month", "cooperative_id", "outstanding_cents", "overdue_cents", "days_past_due",
                     "loan_class", "written_off_cents"]
@@ -90,7 +90,7 @@ def _later_in_force(session: Session, batch: ImportBatch, cooperatives: set[int]
     """The id of a later import of any of these cooperatives that is still in force, if any."""
     later = (select(ImportBatch.id)
              .join(ImportBatchCooperative, ImportBatchCooperative.batch_id == ImportBatch.id)
-             .where(ImportBatch.id > batch.id, ImportBatch.withdrawn_at.is_(None),
+             .where(ImportBatch.id > batch.id, ImportBatch.withdrawn_at.is_(None), ImportBatch.kind == "tape",
                     ImportBatchCooperative.cooperative_id.in_(sorted(cooperatives)))
              .order_by(ImportBatch.id.desc()).limit(1))
     return session.scalar(later)
@@ -99,7 +99,8 @@ def _later_in_force(session: Session, batch: ImportBatch, cooperatives: set[int]
 def list_(session: Session, *, actor: Actor, limit: int = 50) -> pd.DataFrame:
     """The latest imports the actor may see (all of whose cooperatives are in scope), newest first.
 
-    ``can_withdraw`` is True for an import in force with no later import of its cooperatives in force.
+    ``can_withdraw`` is True for a loan tape in force with no later tape of its cooperatives in force (records of
+    other kinds are corrected by importing them again: their ids update what was imported).
     """
     require_role(actor, "import_data")
     batches = session.execute(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit * 4)).scalars().all()
@@ -108,8 +109,8 @@ def list_(session: Session, *, actor: Actor, limit: int = 50) -> pd.DataFrame:
     rows, newest_in_force = [], {}
     for batch in batches:  # newest first: an import is withdrawable when no newer one in force shares a cooperative
         coops = cooperatives[batch.id]
-        visible = all(actor.scope.allows(c) for c in coops)
-        in_force = batch.withdrawn_at is None
+        visible = actor.scope.cooperative_ids is None or (bool(coops) and all(actor.scope.allows(c) for c in coops))
+        in_force = batch.withdrawn_at is None and batch.kind == "tape"  # only tapes are withdrawn (their months)
         blocked = any(newest_in_force.get(c, False) for c in coops)
         if visible and len(rows) < limit:
             rows.append({"id": batch.id, "kind": batch.kind, "month": batch.month, "filename": batch.filename,
@@ -128,8 +129,8 @@ def list_(session: Session, *, actor: Actor, limit: int = 50) -> pd.DataFrame:
 def _restore_fields(session: Session, table, changes: list[tuple[int, str]]) -> int:
     for entity_id, before in changes:
         values = json.loads(before)
-        if table is Loan.__table__:
-            for name in ("issue_date", "maturity_date"):
+        for name in ("issue_date", "maturity_date", "restructured_on"):
+            if values.get(name):
                 values[name] = dt.date.fromisoformat(values[name])
         session.execute(table.update().where(table.c.id == entity_id).values(**values))
     return len(changes)
@@ -188,6 +189,8 @@ def withdraw(session: Session, *, actor: Actor, batch_id: int, reason: str) -> d
         raise ValidationError("batch", "error.import.unknown_batch")  # the same answer as for one that does not exist
     if batch.withdrawn_at is not None:
         raise ValidationError("batch", "error.import.already_withdrawn")
+    if batch.kind != "tape":
+        raise ValidationError("batch", "error.import.not_withdrawable")
     later = _later_in_force(session, batch, cooperatives)
     if later is not None:
         raise ValidationError("batch", "error.import.later_import", later=later)

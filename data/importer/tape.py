@@ -21,26 +21,25 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import bindparam, delete, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from data.aggregates import rebuild_months
 from data.audit import record
-from data.bulk import insert_rows
 from data.errors import require_role
 from data.templates.tape import TAPE
-from data.importer import batches
+from data.importer import batches, tape_write
+from data.importer.tape_write import Known, lookup_known
 from data.importer.cells import _is_blank
 from data.importer.files import ImportFileError, read_table
 from data.importer.locks import ImportBusyError, hold_import_lock
 from data.importer.problems import Problems, shown
 from data.importer.rows import AS_WRITTEN, data_rows, map_header, parse_columns, report
-from data.models import Borrower, Cooperative, Loan, LoanMonth, Officer
+from data.models import Cooperative, LoanMonth, Officer, Village
 from data.settings import get as get_settings
 from domain.classes import NPL_CLASSES
 from domain.months import month_end, month_start
@@ -50,8 +49,6 @@ from domain.scope import Actor
 ProgressFn = Callable[[float, str], None]
 DECIMAL_MARKS = (None, ".", ",")
 BATCH = 5_000
-LOOKUP_CHUNK = 900  # below every backend's limit of bound parameters per statement
-DEFAULTS = {"borrower_kind": "household", "annual_rate_pct": 0, "purpose": "other", "guarantee_type": "credit"}
 #: borrower name changes listed in the report; more are counted
 MAX_NAME_CHANGES = 1_000
 
@@ -124,7 +121,7 @@ class _Checked:
     problems: Problems
     month: dt.date | None
     ignored: list[str]
-    existing: dict[str, tuple]  # contract_no -> (loan id, borrower id, cooperative id, loan fields..., name, kind)
+    existing: dict[str, Known]  # contract_no -> the loan as recorded
     cooperatives: dict[str, int]
     encoding: str | None = None
     cooperative_ids: set[int] = field(default_factory=set)
@@ -161,17 +158,37 @@ def _row_rules(values: dict, row_no: int, month: dt.date | None, problems: Probl
             bad("days_past_due", "dpd_before_issue")
 
 
-def _lookup_existing(session: Session, contracts: list[str]) -> dict[str, tuple]:
-    found: dict[str, tuple] = {}
-    for start in range(0, len(contracts), LOOKUP_CHUNK):
-        chunk = contracts[start:start + LOOKUP_CHUNK]
-        for row in session.execute(
-                select(Loan.contract_no, Loan.id, Loan.borrower_id, Loan.cooperative_id, Loan.officer_id,
-                       Loan.issue_date, Loan.maturity_date, Loan.principal_cents, Loan.rate_bp, Loan.purpose,
-                       Loan.guarantee_type, Borrower.name, Borrower.kind)
-                .join(Borrower, Borrower.id == Loan.borrower_id).where(Loan.contract_no.in_(chunk))):
-            found[row[0]] = tuple(row[1:])
-    return found
+def _optional_columns(values: dict, row_no: int, coop_id: int | None, actor: Actor, villages: dict,
+                      existing: dict[str, Known], file_contracts: set[str], month: dt.date,
+                      problems: Problems) -> None:
+    """The columns a union's own system may add: village, refinanced contract, restructuring, write-off."""
+    def bad(name: str, reason: str) -> None:
+        problems.append((row_no, name, AS_WRITTEN, f"error.import.{reason}"))
+
+    code = values.get("village_code")
+    if code:
+        village = villages.get(code)
+        if village is None or not actor.scope.allows(village[1]):
+            bad("village_code", "unknown_village")
+        elif coop_id is not None and village[1] != coop_id:
+            bad("village_code", "village_other_cooperative")
+        else:
+            values["village_id"] = village[0]
+    refinanced = values.get("refinances_contract")
+    if refinanced:
+        known = existing.get(refinanced)
+        if refinanced == values.get("contract_no"):
+            bad("refinances_contract", "refinances_itself")
+        elif known is None and refinanced not in file_contracts:
+            bad("refinances_contract", "unknown_refinanced_contract")
+        elif known is not None and coop_id is not None and known.cooperative_id != coop_id:
+            bad("refinances_contract", "unknown_refinanced_contract")  # nothing said of other cooperatives
+    restructured = values.get("restructured_on")
+    if restructured and (restructured > month_end(month) or
+                         (values.get("issue_date") and restructured < values["issue_date"])):
+        bad("restructured_on", "restructured_outside_loan")
+    if values.get("written_off", 0) < 0:
+        bad("written_off", "negative")
 
 
 def _shrink(session: Session, month: dt.date, cooperative_ids: set[int], file_loans: set[int],
@@ -256,10 +273,13 @@ def check(session: Session, *, actor: Actor, data: bytes, filename: str, month: 
                               current=current.strftime("%Y-%m"))
 
     cooperatives = dict(session.execute(select(Cooperative.code, Cooperative.id)).all())
+    villages = {code: (vid, coop) for code, vid, coop in session.execute(
+        select(Village.code, Village.id, Village.cooperative_id))}
     officers = {no: (oid, coop) for no, oid, coop in session.execute(
         select(Officer.employee_no, Officer.id, Officer.cooperative_id))}
     contracts = sorted({v["contract_no"] for v in rows if "contract_no" in v})
-    existing = _lookup_existing(session, contracts)
+    existing = lookup_known(session, contracts)
+    in_file = set(contracts)
     checked = _Checked(rows, numbers, problems, month, ignored, existing, cooperatives, table.encoding)
     first_row: dict[str, int] = {}
     for done, (row_no, values) in enumerate(zip(numbers, rows)):
@@ -287,139 +307,29 @@ def check(session: Session, *, actor: Actor, data: bytes, filename: str, month: 
                                  "error.import.officer_other_cooperative"))
             else:
                 values["officer_id"] = officer[0]
+        _optional_columns(values, row_no, coop_id, actor, villages, existing, in_file, month, problems)
         known = existing.get(contract)
         if coop_id is not None:
             values["cooperative_id"] = coop_id
             checked.cooperative_ids.add(coop_id)
-            if known is not None and known[2] != coop_id:
+            if known is not None and known.cooperative_id != coop_id:
                 problems.append((row_no, "cooperative_code", shown(coop_code), "error.import.cooperative_changed"))
-        if known is not None and "borrower_name" in values and values["borrower_name"] != known[10]:
+        if known is not None and "borrower_name" in values and values["borrower_name"] != known.name:
             checked.name_change_count += 1
             if len(checked.name_changes) < MAX_NAME_CHANGES:
-                checked.name_changes.append((row_no, contract, known[10], values["borrower_name"]))
+                checked.name_changes.append((row_no, contract, known.name, values["borrower_name"]))
         if progress and done % BATCH == 0:
             progress(0.3 + 0.1 * done / total, "import.stage.validate")
     if not problems:
-        file_loans = {known[0] for known in existing.values()}
+        file_loans = {known.loan_id for known in existing.values()}
         checked.shrink = _shrink(session, month, checked.cooperative_ids, file_loans,
                                  settings.import_max_shrink_pct)
     return checked, report(problems, body, positions)
 
 
 # ----------------------------------------------------------------------------------------------
-# Writing
+# Writing (data.importer.tape_write)
 # ----------------------------------------------------------------------------------------------
-def _loan_fields(values: dict, known: tuple | None = None) -> dict:
-    """The loan's columns from a row; optional columns left blank keep an existing loan's value."""
-    def optional(name: str, position: int) -> object:
-        if values.get(name) not in (None, ""):
-            return values[name]
-        return known[position] if known is not None else DEFAULTS[name]
-
-    return {"officer_id": values["officer_id"], "issue_date": values["issue_date"],
-            "maturity_date": values["maturity_date"], "principal_cents": values["principal"],
-            "rate_bp": optional("annual_rate_pct", 7), "purpose": optional("purpose", 8),
-            "guarantee_type": optional("guarantee_type", 9)}
-
-
-def _batches(items: list, size: int = BATCH) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _reserve_ids(session: Session, table, count: int) -> list[int]:
-    """Primary keys for ``count`` new rows, taken before inserting so no RETURNING round trips are needed.
-
-    PostgreSQL draws them from the column's sequence (safe with concurrent writers). SQLite has one
-    writer at a time and the import holds its write lock from its first statement (data.importer.locks),
-    so max(id) + 1... is safe there.
-    """
-    if not count:
-        return []
-    if session.get_bind().dialect.name == "postgresql":
-        return list(session.scalars(
-            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
-            {"table": table.name, "n": count}))
-    start = (session.scalar(select(func.max(table.c.id))) or 0) + 1
-    return list(range(start, start + count))
-
-
-def _update_changed(session: Session, table, changes: list[dict]) -> None:
-    for batch in _batches(changes):
-        # bind names must differ from column names in an executemany UPDATE
-        values = {name: bindparam(f"new_{name}") for name in batch[0] if name != "key"}
-        params = [{("key" if k == "key" else f"new_{k}"): v for k, v in change.items()} for change in batch]
-        session.execute(table.update().where(table.c.id == bindparam("key")).values(values), params)
-
-
-def _write(session: Session, checked: _Checked, batch_id: int, progress: ProgressFn | None) -> dict[str, int]:
-    month, existing = checked.month, checked.existing
-    coops = sorted(checked.cooperative_ids)
-    rows_total = max(len(checked.rows), 1)
-
-    def step(fraction: float) -> None:
-        if progress:
-            progress(min(fraction, 0.9), "import.stage.write")
-
-    # only the file's cooperatives: another cooperative's rows of the month are never touched
-    batches.snapshot_month(session, batch_id, month, coops)
-    replaced = session.execute(delete(LoanMonth).where(LoanMonth.month == month,
-                                                       LoanMonth.cooperative_id.in_(coops))).rowcount or 0
-
-    new_rows = [v for v in checked.rows if v["contract_no"] not in existing]
-    old_rows = [v for v in checked.rows if v["contract_no"] in existing]
-    loan_ids: dict[str, int] = {c: known[0] for c, known in existing.items()}
-
-    # new borrowers and loans, plain executemany with ids reserved up front
-    borrower_table, loan_table = Borrower.__table__, Loan.__table__
-    borrower_ids = _reserve_ids(session, borrower_table, len(new_rows))
-    new_loan_ids = _reserve_ids(session, loan_table, len(new_rows))
-    for start in range(0, len(new_rows), BATCH):
-        batch = new_rows[start:start + BATCH]
-        insert_rows(session, borrower_table, [
-            {"id": borrower_ids[start + i], "cooperative_id": v["cooperative_id"], "village_id": None,
-             "name": v["borrower_name"], "kind": v.get("borrower_kind") or DEFAULTS["borrower_kind"],
-             "poor_household": False, "able_but_unwilling": False} for i, v in enumerate(batch)])
-        insert_rows(session, loan_table, [
-            {"id": new_loan_ids[start + i], "contract_no": v["contract_no"], "borrower_id": borrower_ids[start + i],
-             "cooperative_id": v["cooperative_id"], "refinances_loan_id": None, "restructured_on": None,
-             **_loan_fields(v)} for i, v in enumerate(batch)])
-        step(0.4 + 0.25 * (start + len(batch)) / rows_total)
-    loan_ids.update(zip((v["contract_no"] for v in new_rows), new_loan_ids))
-
-    # existing loans and their borrowers: only what changed, keeping the values before for a withdrawal
-    loan_updates, borrower_updates, loans_before, borrowers_before = [], [], {}, {}
-    for v in old_rows:
-        known = existing[v["contract_no"]]
-        fields = _loan_fields(v, known)
-        if tuple(fields.values()) != known[3:10]:
-            loan_updates.append({"key": known[0], **fields})
-            loans_before[known[0]] = dict(zip(batches.LOAN_FIELDS, known[3:10]))
-        kind = v.get("borrower_kind") or known[11]
-        if (v["borrower_name"], kind) != (known[10], known[11]):
-            borrower_updates.append({"key": known[1], "name": v["borrower_name"], "kind": kind})
-            borrowers_before.setdefault(known[1], {"name": known[10], "kind": known[11]})
-    _update_changed(session, loan_table, loan_updates)
-    _update_changed(session, borrower_table, borrower_updates)
-    batches.record_changes(session, batch_id, created_loans=new_loan_ids, created_borrowers=borrower_ids,
-                           loans_before=loans_before, borrowers_before=borrowers_before)
-    step(0.7)
-
-    month_table = LoanMonth.__table__
-    month_rows = [{"loan_id": loan_ids[v["contract_no"]], "month": month, "cooperative_id": v["cooperative_id"],
-                   "outstanding_cents": v["outstanding"], "overdue_cents": v["overdue"],
-                   "days_past_due": v["days_past_due"], "loan_class": v["loan_class"]} for v in checked.rows]
-    for start in range(0, len(month_rows), BATCH):
-        insert_rows(session, month_table, month_rows[start:start + BATCH])
-        step(0.7 + 0.2 * (start + BATCH) / rows_total)
-    if progress:
-        progress(0.9, "import.stage.aggregates")
-    rebuilt = rebuild_months(session, [month])
-    return {"rows": len(month_rows), "loans_created": len(new_rows), "loans_updated": len(loan_updates),
-            "borrowers_created": len(new_rows), "borrowers_updated": len(borrower_updates),
-            "month_rows_replaced": int(replaced), "months_rebuilt": rebuilt}
-
-
 def _audit(session: Session, actor: Actor, checked: _Checked, filename: str, batch_id: int,
            counts: dict[str, int]) -> None:
     shrink = checked.shrink
@@ -461,7 +371,9 @@ def import_tape(session: Session, *, actor: Actor, data: bytes, filename: str, m
         try:
             batch_id = batches.start(session, actor=actor, kind="tape", month=checked.month, filename=filename,
                                      rows=len(checked.rows), cooperative_ids=checked.cooperative_ids)
-            counts = _write(session, checked, batch_id, progress)
+            counts = tape_write.write(session, rows=checked.rows, existing=checked.existing, month=checked.month,
+                                      cooperative_ids=checked.cooperative_ids, batch_id=batch_id,
+                                      step=lambda f: progress and progress(min(f, 0.9), "import.stage.write"))
             _audit(session, actor, checked, filename, batch_id, counts)
             session.flush()
         except IntegrityError:  # a writer outside the import lock (a form) created the same contract first

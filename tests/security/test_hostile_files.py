@@ -20,15 +20,15 @@ from tests.security.import_book import OCT, build, month_rows
 ROOT = Path(__file__).resolve().parents[2]
 CAP_BYTES = 1536 * 1024 * 1024
 
-CASES = {  # name -> (builder, filename, exit status, text in the output)
+CASES = {  # name -> (builder, filename, exit status, text in the output): 1 = refused, nothing written
     "declared_whole_sheet": (files.declared_whole_sheet, "tape.xlsx", 1, "error.import.unknown_officer"),
-    "huge_cell": (files.huge_cell, "tape.xlsx", 2, "error.import.expands"),
-    "zip_bomb": (files.zip_bomb, "tape.xlsx", 2, "error.import.expands"),
+    "huge_cell": (files.huge_cell, "tape.xlsx", 1, "error.import.expands"),
+    "zip_bomb": (files.zip_bomb, "tape.xlsx", 1, "error.import.expands"),
     "one_character_lines": (files.one_character_lines, "tape.csv", 1, "more problem(s) not listed"),
-    "one_long_line": (files.one_long_line, "tape.csv", 2, "error.import.line_too_long"),
-    "renamed_png_csv": (files.renamed_png, "tape.csv", 2, "error.import.corrupt"),
-    "renamed_png_xlsx": (files.renamed_png, "tape.xlsx", 2, "error.import.corrupt"),
-    "truncated_workbook": (files.truncated_workbook, "tape.xlsx", 2, "error.import.corrupt"),
+    "one_long_line": (files.one_long_line, "tape.csv", 1, "error.import.line_too_long"),
+    "renamed_png_csv": (files.renamed_png, "tape.csv", 1, "error.import.corrupt"),
+    "renamed_png_xlsx": (files.renamed_png, "tape.xlsx", 1, "error.import.corrupt"),
+    "truncated_workbook": (files.truncated_workbook, "tape.xlsx", 1, "error.import.corrupt"),
 }
 
 
@@ -52,7 +52,7 @@ def test_a_hostile_file_is_refused_clearly_under_a_memory_cap_and_writes_nothing
     before = month_rows(engine, OCT)
     _, _, status, expected = CASES[name]
     url = engine.url.render_as_string(hide_password=False)
-    done = subprocess.run([sys.executable, "scripts/import_tape.py", str(built[name]), "--month", "2026-10",
+    done = subprocess.run([sys.executable, "scripts/import_data.py", "tape", str(built[name]), "--month", "2026-10",
                            "--url", url], cwd=ROOT, capture_output=True, text=True, timeout=300,
                           preexec_fn=_capped, env={"PATH": "/usr/bin:/bin", "OPENBLAS_NUM_THREADS": "1",
                                                    "HOME": str(ROOT)})
