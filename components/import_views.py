@@ -1,7 +1,8 @@
-"""The admin's loan-tape import: upload, check (dry run), import with a progress bar, template downloads.
+"""The admin's Import tab: choose the kind of record, upload, check (dry run), import, template downloads.
 
-The lead places ``import_section(viewer)`` on the admin page. All checking and writing is data.importer;
-this module only collects the inputs, draws progress and shows the report with translated reasons.
+All checking and writing is data.importer; this module only collects the inputs, draws progress and shows the
+report with translated reasons. Loan tapes may come as several files or one file of several months: they are
+imported month by month, oldest first (data.importer.history), each month shown with its own result.
 """
 from __future__ import annotations
 
@@ -14,13 +15,16 @@ from components import store
 from components.auth import Viewer
 from components.format import money, share
 from components.format import month as month_text
-from components.forms import error_text
+from components.import_batches import batches_section
 from components.i18n import t
 from components.tables import to_csv, to_excel
 from data import portfolio, settings
 from data.errors import ValidationError
-from data.templates.tape import TAPE, sample_frame
-from data.importer import ENCODINGS, ImportResult, batches, import_tape, withdraw
+from data.importer import ENCODINGS, ImportResult, import_tape
+from data.importer.history import MonthFile, import_history, plan
+from data.importer.records import import_records
+from data.templates import KINDS, templates
+from data.templates.tape import sample_frame
 from domain.months import month_range, previous_month
 
 DECIMALS = {"auto": None, "point": ".", "comma": ","}
@@ -73,20 +77,34 @@ def _show_result(result: ImportResult, key: str, symbol: str) -> None:
         st.dataframe(result.name_changes.rename(columns=lambda c: t(f"import.col.{c}")), hide_index=True,
                      width="stretch")
     _show_shrink(result, symbol)
-    if result.written:
-        st.success(t("import.done", month=month_text(result.month), **{k: f"{v:,}" for k, v in result.counts.items()}))
+    counts = {k: f"{v:,}" for k, v in result.counts.items()}
+    if result.written and result.month is None:
+        st.success(t("import.done_records", **counts))
+    elif result.written:
+        st.success(t("import.done", month=month_text(result.month), **counts))
     elif not result.needs_confirmation:
-        st.success(t("import.valid", rows=f"{result.rows:,}", month=month_text(result.month)))
+        st.success(t("import.valid", rows=f"{result.rows:,}", month=month_text(result.month)) if result.month
+                   else t("import.valid_records", rows=f"{result.rows:,}"))
 
 
-def _templates(viewer: Viewer, months: list[dt.date], key: str) -> None:
+def _example(kind: str) -> pd.DataFrame:
+    """A one-row example of a kind's file, from the template's own examples."""
+    columns = templates()[kind].columns
+    return pd.DataFrame([[c.example for c in columns]], columns=[c.name for c in columns])
+
+
+def _templates(viewer: Viewer, kind: str, months: list[dt.date], key: str) -> None:
+    template = templates()[kind]
     with st.expander(t("import.template")):
         english, spanish, sample = st.columns(3)
-        english.download_button(t("import.template_en"), to_excel(TAPE.frame()), "loan-tape-template.xlsx",
-                                 XLSX, key=f"{key}.tpl_en", on_click="ignore")
-        spanish.download_button(t("import.template_es"), to_excel(TAPE.frame(spanish=True)),
-                                "plantilla-cinta-prestamos.xlsx", XLSX, key=f"{key}.tpl_es", on_click="ignore")
-        if months:  # the sample is read only when its button is pressed (it sorts a whole month's rows)
+        english.download_button(t("import.template_en"), to_excel(template.frame()), f"{kind}-template.xlsx",
+                                XLSX, key=f"{key}.tpl_en", on_click="ignore")
+        spanish.download_button(t("import.template_es"), to_excel(template.frame(spanish=True)),
+                                f"{kind}-plantilla.xlsx", XLSX, key=f"{key}.tpl_es", on_click="ignore")
+        if kind != "tape":
+            sample.download_button(t("import.example"), to_csv(_example(kind)), f"{kind}-example.csv", "text/csv",
+                                   key=f"{key}.sample", on_click="ignore")
+        elif months:  # the sample is read only when its button is pressed (it sorts a whole month's rows)
             def sample_csv() -> bytes:
                 frame = store.read(sample_frame, month=months[-1], scope=viewer.scope)
                 return to_csv(frame)
@@ -96,116 +114,140 @@ def _templates(viewer: Viewer, months: list[dt.date], key: str) -> None:
                                    key=f"{key}.sample", on_click="ignore")
 
 
-def _fingerprint(upload, month: dt.date | None, decimal: str, encoding: str) -> tuple | None:
-    """What a shown result and a shrink confirmation belong to: the same file, month and reading options."""
-    return None if upload is None else (upload.file_id, upload.name, upload.size, month, decimal, encoding)
+def _fingerprint(kind: str, uploads: list, month: dt.date | None, decimal: str, encoding: str) -> tuple | None:
+    """What a shown result and a shrink confirmation belong to: the same files, month and reading options."""
+    if not uploads:
+        return None
+    return (kind, tuple((u.file_id, u.name, u.size) for u in uploads), month, decimal, encoding)
 
 
-def _run(viewer: Viewer, upload, *, write: bool, allow_shrink: bool, **options) -> ImportResult | str:
-    """The import (or its dry run); a whole-file refusal comes back as the message to show."""
-    arguments = dict(actor=viewer.actor, data=upload.getvalue(), filename=upload.name, **options)
-    bar = st.progress(0.0, text=t("import.stage.validate"))
-    arguments["progress"] = lambda fraction, stage: bar.progress(min(max(fraction, 0.0), 1.0), text=t(stage))
-    try:
-        if write:
-            return store.write(import_tape, allow_shrink=allow_shrink, **arguments)
-        with store.session() as session:
-            return import_tape(session, dry_run=True, **arguments)
-    except ValidationError as error:  # ImportFileError, ImportBusyError
+Outcome = list[tuple[str, ImportResult]] | str
+
+
+def _refusal(error: Exception) -> str:
+    if isinstance(error, ValidationError):  # ImportFileError, ImportBusyError
         return f"{t(error.key, **error.params)} {t('common.nothing_written')}"
-    except PermissionError:
-        return f"{t('frame.forbidden')} {t('common.nothing_written')}"
+    return f"{t('frame.forbidden')} {t('common.nothing_written')}"
+
+
+def _run_tapes(viewer: Viewer, uploads: list, *, write: bool, allow_shrink: bool, month: dt.date | None,
+               decimal: str | None, encoding: str | None) -> Outcome:
+    """One tape through the usual write; several months through the history import, oldest first."""
+    bar = st.progress(0.0, text=t("import.stage.validate"))
+    try:
+        months = plan([(u.name, u.getvalue()) for u in uploads], month=month, encoding=encoding)
+        options = dict(actor=viewer.actor, decimal=decimal, today=None)
+        if len(months) == 1:
+            only: MonthFile = months[0]
+            arguments = dict(data=only.data, filename=only.filename, month=only.month,
+                             encoding=None if only.reencoded else encoding,
+                             progress=lambda f, stage: bar.progress(min(max(f, 0.0), 1.0), text=t(stage)), **options)
+            if write:
+                return [(only.label, store.write(import_tape, allow_shrink=allow_shrink, **arguments))]
+            with store.session() as session:
+                return [(only.label, import_tape(session, dry_run=True, **arguments))]
+        outcome = []
+        for month_file, result in import_history(
+                store.engine(), months=months, encoding=encoding, dry_run=not write, allow_shrink=allow_shrink,
+                progress=lambda done, total, m: bar.progress(done / total, text=t("import.stage.month", label=m.label,
+                                                                                 done=done + 1, total=total)),
+                **options):
+            outcome.append((month_file.label, result))
+        if write:
+            store.invalidate_all()
+        return outcome
+    except (ValidationError, PermissionError) as error:
+        return _refusal(error)
     finally:
         bar.empty()
 
 
-def import_section(viewer: Viewer, key: str = "import") -> None:
-    """Upload a tape, check it, import it; shows the report of every bad row, or the counts written.
+def _run_records(viewer: Viewer, kind: str, uploads: list, *, write: bool, decimal: str | None,
+                 encoding: str | None) -> Outcome:
+    bar = st.progress(0.0, text=t("import.stage.validate"))
+    outcome = []
+    try:
+        for upload in uploads:
+            arguments = dict(actor=viewer.actor, kind=kind, data=upload.getvalue(), filename=upload.name,
+                             decimal=decimal, encoding=encoding,
+                             progress=lambda f, stage: bar.progress(min(max(f, 0.0), 1.0), text=t(stage)))
+            if write:
+                result = store.write(import_records, **arguments)
+            else:
+                with store.session() as session:
+                    result = import_records(session, dry_run=True, **arguments)
+            outcome.append((upload.name, result))
+            if not result.ok:
+                break
+        return outcome
+    except (ValidationError, PermissionError) as error:
+        return _refusal(error)
+    finally:
+        bar.empty()
 
-    The last result is kept in the session with the file it belongs to, so it stays on screen while the
+
+def _show_outcome(outcome: Outcome, key: str, symbol: str) -> None:
+    if isinstance(outcome, str):
+        st.error(outcome)
+        return
+    if len(outcome) == 1:
+        _show_result(outcome[0][1], key, symbol)
+        return
+    for index, (label, result) in enumerate(outcome):
+        with st.expander(label, expanded=not result.ok or result.needs_confirmation or index == len(outcome) - 1):
+            _show_result(result, f"{key}.{index}", symbol)
+
+
+def import_section(viewer: Viewer, key: str = "import") -> None:
+    """Choose a kind, upload, check, import; shows the report of every bad row, or the counts written.
+
+    The last result is kept in the session with the files it belongs to, so it stays on screen while the
     user reads it and ticks the confirmation a tape leaving out many loans needs before it is imported.
     """
     st.subheader(t("import.title"))
-    st.caption(t("import.help"))
+    kind_names = {k: t(f"import.kind.{k}") for k in KINDS}
+    kind = st.selectbox(t("import.kind"), list(kind_names), index=KINDS.index("tape"),
+                        format_func=kind_names.__getitem__, key=f"{key}.kind")
+    st.caption(t(f"import.help.{kind}"))
     months = store.read(portfolio.list_months)
-    _templates(viewer, months, key)
-    upload = st.file_uploader(t("import.file"), type=["csv", "txt", "xlsx", "xlsm"], key=f"{key}.file")
+    _templates(viewer, kind, months, key)
+    uploads = st.file_uploader(t("import.file"), type=["csv", "txt", "xlsx", "xlsm"], accept_multiple_files=True,
+                               key=f"{key}.file.{kind}") or []
     left, middle, right = st.columns(3)
-    choices = [None, *_month_choices(months)]
-    month_names = {m: t("import.month_from_file") if m is None else month_text(m) for m in choices}
-    chosen_month = left.selectbox(t("import.month"), choices, format_func=month_names.__getitem__,
-                                  key=f"{key}.month", help=t("import.month_help"))
+    chosen_month = None
+    if kind == "tape":
+        choices = [None, *_month_choices(months)]
+        month_names = {m: t("import.month_from_file") if m is None else month_text(m) for m in choices}
+        chosen_month = left.selectbox(t("import.month"), choices, format_func=month_names.__getitem__,
+                                      key=f"{key}.month", help=t("import.month_help"))
     decimal_names = {d: t(f"import.decimal.{d}") for d in DECIMALS}
     decimal = middle.selectbox(t("import.decimal"), list(DECIMALS), format_func=decimal_names.__getitem__,
                                key=f"{key}.decimal")
     encoding_names = {e: t(f"import.encoding.{e}") for e in ("auto", *ENCODINGS)}
     encoding = right.selectbox(t("import.encoding"), list(encoding_names), format_func=encoding_names.__getitem__,
                                key=f"{key}.encoding", help=t("import.encoding_help"))
-    fingerprint = _fingerprint(upload, chosen_month, decimal, encoding)
+    fingerprint = _fingerprint(kind, uploads, chosen_month, decimal, encoding)
     shown_for, shown = st.session_state.get(f"{key}.last", (None, None))
     if shown_for != fingerprint:
         shown = None
     allow_shrink = False
-    if isinstance(shown, ImportResult) and shown.shrink is not None and shown.shrink.exceeds and not shown.written:
+    if isinstance(shown, list) and any(r.needs_confirmation for _, r in shown):
         allow_shrink = st.checkbox(t("import.shrink_confirm"), key=f"{key}.confirm_shrink")
     check_col, run_col = st.columns(2)
     check = check_col.button(t("import.validate"), key=f"{key}.check")
     run = run_col.button(t("import.run"), type="primary", key=f"{key}.run")
     if check or run:
-        if upload is None:
+        if not uploads:
             st.warning(t("import.need_file"))
             return
-        outcome = _run(viewer, upload, write=run, allow_shrink=allow_shrink, month=chosen_month,
-                       decimal=DECIMALS[decimal], encoding=None if encoding == "auto" else encoding)
+        options = dict(write=run, decimal=DECIMALS[decimal], encoding=None if encoding == "auto" else encoding)
+        if kind == "tape":
+            outcome = _run_tapes(viewer, uploads, allow_shrink=allow_shrink, month=chosen_month, **options)
+        else:
+            outcome = _run_records(viewer, kind, uploads, **options)
         st.session_state[f"{key}.last"] = (fingerprint, outcome)
         st.session_state.pop(f"{key}.confirm_shrink", None)
         st.rerun()
-    if isinstance(shown, str):
-        st.error(shown)
-    elif shown is not None:
-        _show_result(shown, key, store.read(settings.get).currency_symbol)
+    if shown is not None:
+        _show_outcome(shown, key, store.read(settings.get).currency_symbol)
     batches_section(viewer, key)
-
-
-def _batch_label(row: pd.Series) -> str:
-    month = month_text(row["month"]) if isinstance(row["month"], dt.date) else "—"
-    return f"{row['id']} · {month} · {row['filename']} · {row['cooperatives']}"
-
-
-def batches_section(viewer: Viewer, key: str) -> None:
-    """The imports made, and withdrawing the newest one in force of some cooperatives (audited)."""
-    st.subheader(t("import.batches"))
-    st.caption(t("import.batches_help"))
-    if done := st.session_state.pop(f"{key}.withdrawn", None):
-        st.success(done)
-    with store.session() as session:
-        made = batches.list_(session, actor=viewer.actor)
-    if made.empty:
-        st.info(t("import.batches_none"))
-        return
-    shown = made.drop(columns=["can_withdraw"]).assign(
-        month=[month_text(m) if isinstance(m, dt.date) else "—" for m in made["month"]],
-        withdrawn_by=made["withdrawn_by"].fillna("—"))
-    shown["withdrawn_at"] = made["withdrawn_at"].map(lambda v: "—" if pd.isna(v) else str(v)[:16])
-    shown["imported_at"] = made["imported_at"].map(lambda v: str(v)[:16])
-    st.dataframe(shown.rename(columns=lambda c: t(f"import.batch.{c}")), hide_index=True, width="stretch")
-    candidates = made[made["can_withdraw"]]
-    if candidates.empty:
-        st.caption(t("import.withdraw_none"))
-        return
-    labels = {int(row["id"]): _batch_label(row) for _, row in candidates.iterrows()}
-    with st.form(f"{key}.withdraw", clear_on_submit=False):
-        chosen = st.selectbox(t("import.withdraw_choose"), list(labels), format_func=labels.__getitem__)
-        reason = st.text_area(t("import.withdraw_reason"), max_chars=batches.MAX_REASON_CHARS)
-        if st.form_submit_button(t("import.withdraw_submit")):
-            try:
-                counts = store.write(withdraw, actor=viewer.actor, batch_id=chosen, reason=reason)
-            except ValidationError as error:
-                st.error(f"{t('common.error', message=error_text(error))} {t('common.nothing_written')}")
-                return
-            except PermissionError:
-                st.error(f"{t('frame.forbidden')} {t('common.nothing_written')}")
-                return
-            st.session_state[f"{key}.withdrawn"] = t("import.withdrawn", batch=chosen,
-                                                     **{k: f"{v:,}" for k, v in counts.items()})
-            st.rerun()

@@ -53,8 +53,13 @@ def write(command: Callable[..., T], **arguments: Any) -> T:
     """Run a data/ command in one transaction, then drop cached reads so every page shows the change."""
     with transaction(engine()) as session:
         result = command(session, **arguments)
-    st.cache_data.clear()
+    invalidate_all()
     return result
+
+
+def invalidate_all() -> None:
+    """Drop every cached read: after a write (an import of several months runs its own transactions)."""
+    st.cache_data.clear()
 
 
 def session() -> Session:

@@ -325,18 +325,18 @@ def test_date_formats():
 
 def test_command_line_dry_run_and_errors(book, tmp_path, capsys):
     engine, ids = book
-    from scripts.import_tape import main
+    from scripts.import_data import main
 
     url = engine.url.render_as_string(hide_password=False)
     good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
     good.write_bytes(csv_bytes(HEADER, rows(ids)))
     bad.write_bytes(_mutate(ids, 3, "loan_class", "excellent"))
     before = counts(engine)
-    assert main([str(good), "--month", "2025-02", "--url", url, "--dry-run"]) == 0
-    assert main([str(bad), "--month", "2025-02", "--url", url]) == 1
+    assert main(["tape", str(good), "--month", "2025-02", "--url", url, "--dry-run"]) == 0
+    assert main(["tape", str(bad), "--month", "2025-02", "--url", url]) == 1
     assert "error.import.unknown_class" in capsys.readouterr().out
     assert counts(engine) == before
-    assert main([str(good), "--month", "2025-02", "--url", url]) == 0
+    assert main(["tape", str(good), "--month", "2025-02", "--url", url]) == 0
     assert counts(engine)["loan_month"] == before["loan_month"] + 3
 
 
@@ -365,7 +365,7 @@ def test_import_section_renders_and_asks_for_a_file(demo_db_url, lang):
     assert at.subheader[0].value == translate("import.title", lang)
     labels = [b.label for b in at.button]
     assert translate("import.validate", lang) in labels and translate("import.run", lang) in labels
-    assert len(at.selectbox) == 3  # month, decimal mark, text encoding
+    assert len(at.selectbox) == 4  # kind, month, decimal mark, text encoding
     at.button(key="imp.check").click().run()
     assert [w.value for w in at.warning] == [translate("import.need_file", lang)]
 

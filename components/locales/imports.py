@@ -3,9 +3,36 @@
 EN = {
     # import section
     "import.title": "Import the monthly loan tape",
-    "import.help": ("CSV or Excel in the template below; headers in English or Spanish, any case. Dates ISO "
-                    "(2026-10-31) or day first (31/10/2026). A file with any error writes nothing; re-importing "
-                    "a month replaces it."),
+    "import.kind": "What to import",
+    "import.kind.cooperatives": "Cooperatives",
+    "import.kind.villages": "Villages",
+    "import.kind.officers": "Loan officers",
+    "import.kind.tape": "Monthly loan tape",
+    "import.kind.assignments": "Assignments (NPL, officer, target, deadline)",
+    "import.kind.actions": "Collection actions",
+    "import.kind.legal_cases": "Legal cases",
+    "import.kind.assets": "Foreclosed assets",
+    "import.help.cooperatives": ("One row per cooperative: its code and name. A code imported before renames that "
+                                 "cooperative."),
+    "import.help.villages": "One row per village: its code (as the loan tapes name it), name and cooperative.",
+    "import.help.officers": ("One row per loan officer: employee number, name, cooperative, active (yes/no). An "
+                             "officer who left stays on record with active = no."),
+    "import.help.tape": ("CSV or Excel in the template below; headers in English or Spanish, any case. Dates ISO "
+                         "(2026-10-31) or day first (31/10/2026). A month with any error writes nothing; re-importing "
+                         "a month replaces its cooperatives' rows. Several files, or one file of several months, are "
+                         "imported month by month, oldest first."),
+    "import.help.assignments": ("One row per assignment of an NPL to an officer, with the source system's id: "
+                                "importing the same id again updates it."),
+    "import.help.actions": ("One row per collection action, with the source system's id. Money recovered is counted "
+                            "from actions only. Without an employee number, the officer answerable that day is "
+                            "taken."),
+    "import.help.legal_cases": "One row per legal case, with the source system's id; the claim may exceed the balance.",
+    "import.help.assets": ("One row per foreclosed asset, with the source system's id. Proceeds describe the asset; "
+                           "the cash is booked by the asset-disposal action."),
+    "import.example": "Example file (CSV)",
+    "import.stage.month": "Month {done} of {total}: {label}…",
+    "import.done_records": "Imported {rows} rows: {created} new, {updated} updated.",
+    "import.valid_records": "{rows} rows are valid. Nothing has been written yet.",
     "import.file": "Loan tape file (CSV or Excel)",
     "import.month": "Month of the tape",
     "import.month_from_file": "As stated in the file (month column)",
@@ -213,9 +240,37 @@ EN = {
 
 ES = {
     "import.title": "Importar la cinta mensual de préstamos",
-    "import.help": ("CSV o Excel según la plantilla; encabezados en español o inglés, sin importar mayúsculas. "
-                    "Fechas ISO (2026-10-31) o con el día primero (31/10/2026). Un archivo con cualquier error no "
-                    "escribe nada; reimportar un mes lo reemplaza."),
+    "import.kind": "Qué importar",
+    "import.kind.cooperatives": "Cooperativas",
+    "import.kind.villages": "Aldeas",
+    "import.kind.officers": "Oficiales de crédito",
+    "import.kind.tape": "Cinta mensual de préstamos",
+    "import.kind.assignments": "Asignaciones (préstamo moroso, oficial, meta, plazo)",
+    "import.kind.actions": "Acciones de cobro",
+    "import.kind.legal_cases": "Casos judiciales",
+    "import.kind.assets": "Activos adjudicados",
+    "import.help.cooperatives": ("Una fila por cooperativa: su código y nombre. Un código importado antes renombra "
+                                 "esa cooperativa."),
+    "import.help.villages": ("Una fila por aldea: su código (como lo nombran las cintas), nombre y cooperativa."),
+    "import.help.officers": ("Una fila por oficial de crédito: número de empleado, nombre, cooperativa, activo "
+                             "(sí/no). Un oficial que se fue sigue registrado con activo = no."),
+    "import.help.tape": ("CSV o Excel según la plantilla; encabezados en español o inglés, sin importar mayúsculas. "
+                         "Fechas ISO (2026-10-31) o con el día primero (31/10/2026). Un mes con cualquier error no "
+                         "escribe nada; reimportar un mes reemplaza las filas de sus cooperativas. Varios archivos, o "
+                         "un archivo de varios meses, se importan mes a mes, del más antiguo al más reciente."),
+    "import.help.assignments": ("Una fila por asignación de un préstamo moroso a un oficial, con el id del sistema "
+                                "de origen: importar de nuevo el mismo id la actualiza."),
+    "import.help.actions": ("Una fila por acción de cobro, con el id del sistema de origen. El dinero recuperado se "
+                            "cuenta solo a partir de las acciones. Sin número de empleado se toma al oficial "
+                            "responsable ese día."),
+    "import.help.legal_cases": ("Una fila por caso judicial, con el id del sistema de origen; lo reclamado puede "
+                                "superar el saldo."),
+    "import.help.assets": ("Una fila por activo adjudicado, con el id del sistema de origen. El producto describe el "
+                           "activo; el cobro se registra con la acción de enajenación."),
+    "import.example": "Archivo de ejemplo (CSV)",
+    "import.stage.month": "Mes {done} de {total}: {label}…",
+    "import.done_records": "Se importaron {rows} filas: {created} nuevas, {updated} actualizadas.",
+    "import.valid_records": "{rows} filas son válidas. Aún no se ha escrito nada.",
     "import.file": "Archivo de la cinta (CSV o Excel)",
     "import.month": "Mes de la cinta",
     "import.month_from_file": "El indicado en el archivo (columna mes)",
