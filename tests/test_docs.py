@@ -40,3 +40,11 @@ def test_every_setting_and_table_is_documented():
         assert f"`{name}`" in docs, name
     for table in Base.metadata.tables:
         assert f"`{table}`" in docs, table
+
+
+def test_import_docs_hold_the_templates_as_they_are():
+    from data.templates import markdown_tables
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "import.md").read_text()
+    between = text.split("<!-- templates:start -->\n", 1)[1].split("<!-- templates:end -->", 1)[0]
+    assert between == markdown_tables()

@@ -144,3 +144,18 @@ def templates() -> dict[str, Template]:
 
 KINDS: tuple[str, ...] = ("cooperatives", "villages", "officers", "tape", "assignments", "actions", "legal_cases",
                           "assets")
+
+
+def markdown_tables() -> str:
+    """Every template as a markdown table (docs/import.md holds exactly this; tests/test_docs.py checks it)."""
+    parts = []
+    for kind, template in templates().items():
+        parts.append(f"#### `{kind}`\n\n| column | Spanish header | required | kind | other accepted headers | example |\n"
+                     "|---|---|---|---|---|---|")
+        for c in template.columns:
+            kind_text = c.vocabulary if c.kind in (CODE, BOOL) and c.vocabulary else c.kind
+            example = f"`{c.example}`" if c.example else ""
+            parts.append(f"| `{c.name}` | `{c.spanish}` | {'yes' if c.required else 'no'} | {kind_text} | "
+                         f"{', '.join(c.aliases)} | {example} |")
+        parts.append("")
+    return "\n".join(parts).rstrip() + "\n"
