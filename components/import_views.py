@@ -139,8 +139,8 @@ def _run_tapes(viewer: Viewer, uploads: list, *, write: bool, allow_shrink: bool
         options = dict(actor=viewer.actor, decimal=decimal, today=None)
         if len(months) == 1:
             only: MonthFile = months[0]
-            arguments = dict(data=only.data, filename=only.filename, month=only.month,
-                             encoding=None if only.reencoded else encoding,
+            arguments = dict(data=only.data, filename=only.filename, month=only.month, encoding=encoding,
+                             rows_of_month=only.rows_of_month,
                              progress=lambda f, stage: bar.progress(min(max(f, 0.0), 1.0), text=t(stage)), **options)
             if write:
                 return [(only.label, store.write(import_tape, allow_shrink=allow_shrink, **arguments))]

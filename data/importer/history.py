@@ -7,9 +7,7 @@ month that is missing.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -32,16 +30,7 @@ class MonthFile:
     data: bytes
     filename: str
     label: str
-    reencoded: bool = False  # split out of a larger file and written as UTF-8
-
-
-def _csv(header: list[object], rows: list[list[object]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["" if c is None else c for c in header])
-    for row in rows:
-        writer.writerow(["" if c is None else (c.isoformat() if isinstance(c, dt.date) else c) for c in row])
-    return out.getvalue().encode("utf-8")
+    rows_of_month: bool = False  # the file holds other months too: only this month's rows are imported
 
 
 def split_months(data: bytes, filename: str, *, month: dt.date | None = None,
@@ -57,20 +46,23 @@ def split_months(data: bytes, filename: str, *, month: dt.date | None = None,
                   None)
     if column is None:
         return [MonthFile(None, data, filename, filename)]
-    groups: dict[dt.date, list[list[object]]] = {}
+    groups: set[dt.date] = set()
+    seen: dict[object, dt.date] = {}
     for row in table.rows:
         if all(_is_blank(c) for c in row):
             continue
-        try:
-            groups.setdefault(parse_month(row[column] if column < len(row) else None), []).append(row)
-        except CellError:
-            return [MonthFile(None, data, filename, filename)]
+        cell = row[column] if column < len(row) else None
+        key = cell if type(cell) is str else (type(cell), cell)
+        if key not in seen:
+            try:
+                seen[key] = parse_month(cell)
+            except CellError:
+                return [MonthFile(None, data, filename, filename)]
+        groups.add(seen[key])
     if len(groups) <= 1:
         only = next(iter(groups), None)
         return [MonthFile(only, data, filename, filename)]
-    stem = filename.rsplit(".", 1)[0]
-    return [MonthFile(m, _csv(table.header, rows), f"{stem}-{m:%Y-%m}.csv", f"{filename} {m:%Y-%m}", True)
-            for m, rows in sorted(groups.items())]
+    return [MonthFile(m, data, filename, f"{filename} {m:%Y-%m}", True) for m in sorted(groups)]
 
 
 def plan(files: list[tuple[str, bytes]], *, month: dt.date | None = None,
@@ -98,9 +90,8 @@ def import_history(engine: Engine, *, actor: Actor, months: list[MonthFile], dec
             progress(done, len(months), month_file)
         with transaction(engine) as session:
             result = import_tape(session, actor=actor, data=month_file.data, filename=month_file.filename,
-                                 month=month_file.month, decimal=decimal,
-                                 encoding=None if month_file.reencoded else encoding,
-                                 dry_run=dry_run, allow_shrink=allow_shrink, today=today)
+                                 month=month_file.month, decimal=decimal, encoding=encoding, dry_run=dry_run,
+                                 allow_shrink=allow_shrink, today=today, rows_of_month=month_file.rows_of_month)
         yield month_file, result
         if not result.ok or result.needs_confirmation:
             return

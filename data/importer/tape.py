@@ -34,7 +34,7 @@ from data.errors import require_role
 from data.templates.tape import TAPE
 from data.importer import batches, tape_write
 from data.importer.tape_write import Known, lookup_known
-from data.importer.cells import _is_blank
+from data.importer.cells import CellError, _is_blank, parse_month
 from data.importer.files import ImportFileError, read_table
 from data.importer.locks import ImportBusyError, hold_import_lock
 from data.importer.problems import Problems, shown
@@ -158,6 +158,26 @@ def _row_rules(values: dict, row_no: int, month: dt.date | None, problems: Probl
             bad("days_past_due", "dpd_before_issue")
 
 
+def _rows_of(body: list[tuple[int, list]], positions: dict[int, str], month: dt.date) -> list[tuple[int, list]]:
+    """The rows of one month of a file holding several; a month cell that cannot be read stays (and is reported)."""
+    index = next((i for i, name in positions.items() if name == "month"), None)
+    if index is None:
+        return body
+    months: dict[object, dt.date | None] = {}
+    kept = []
+    for row_no, raw in body:
+        cell = raw[index] if index < len(raw) else None
+        key = cell if type(cell) is str else (type(cell), cell)
+        if key not in months:
+            try:
+                months[key] = parse_month(cell)
+            except CellError:
+                months[key] = None
+        if months[key] in (None, month):
+            kept.append((row_no, raw))
+    return kept
+
+
 def _optional_columns(values: dict, row_no: int, coop_id: int | None, actor: Actor, villages: dict,
                       existing: dict[str, Known], file_contracts: set[str], month: dt.date,
                       problems: Problems) -> None:
@@ -230,10 +250,12 @@ def _month_of_file(rows: list[dict], numbers: list[int], month: dt.date | None, 
 
 def check(session: Session, *, actor: Actor, data: bytes, filename: str, month: dt.date | None = None,
           decimal: str | None = None, encoding: str | None = None, progress: ProgressFn | None = None,
-          today: dt.date | None = None) -> tuple[_Checked, pd.DataFrame]:
+          today: dt.date | None = None, rows_of_month: bool = False) -> tuple[_Checked, pd.DataFrame]:
     """Parse and validate the whole file; raises ImportFileError for a file that cannot be read at all.
 
-    Returns what was checked and the problem report (values as written in the file).
+    ``rows_of_month``: the file holds several months and only ``month``'s rows are imported (the others are
+    other months of the same history, data.importer.history). Returns what was checked and the problem report
+    (values as written in the file, row numbers of the file).
     """
     if decimal not in DECIMAL_MARKS:
         raise ValueError("decimal must be None, '.' or ','")
@@ -251,9 +273,11 @@ def check(session: Session, *, actor: Actor, data: bytes, filename: str, month: 
         raise ImportFileError("error.import.empty")
     positions, ignored = map_header(header, problems, TAPE)
     body = data_rows(table.rows, width, problems)
+    month = month_start(month) if month else None
+    if rows_of_month and month is not None:
+        body = _rows_of(body, positions, month)
     if not body:
         raise ImportFileError("error.import.empty")
-    month = month_start(month) if month else None
     if problems and any(p[0] == 1 for p in problems.kept):  # the header is wrong: rows cannot be read
         return _Checked([], [], problems, month, ignored, {}, {}, table.encoding), report(problems, [], positions)
     if month is None and "month" not in positions.values():
@@ -348,7 +372,7 @@ def _name_changes(checked: _Checked) -> pd.DataFrame:
 def import_tape(session: Session, *, actor: Actor, data: bytes, filename: str, month: dt.date | None = None,
                 decimal: str | None = None, encoding: str | None = None, dry_run: bool = False,
                 allow_shrink: bool = False, progress: ProgressFn | None = None,
-                today: dt.date | None = None) -> ImportResult:
+                today: dt.date | None = None, rows_of_month: bool = False) -> ImportResult:
     """Validate a loan tape and, when it is clean and not a dry run, write it (never commits).
 
     Returns the result with its problem report; raises ImportFileError for an unreadable file,
@@ -361,7 +385,7 @@ def import_tape(session: Session, *, actor: Actor, data: bytes, filename: str, m
     if not dry_run:
         hold_import_lock(session)
     checked, report = check(session, actor=actor, data=data, filename=filename, month=month, decimal=decimal,
-                            encoding=encoding, progress=progress, today=today)
+                            encoding=encoding, progress=progress, today=today, rows_of_month=rows_of_month)
     result = ImportResult(month=checked.month, rows=len(checked.rows), errors=report,
                           error_count=checked.problems.total, ignored_columns=checked.ignored,
                           encoding=checked.encoding, name_changes=_name_changes(checked),

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from data.models import Borrower, Cooperative, Loan, LoanMonth, Officer, Village
 from data.scoping import scoped
 from data.templates import AMOUNT, BOOL, CODE, DATE, INTEGER, MONTH, RATE, TEXT, Column, Template
-from domain.months import month_start
+from domain.months import month_end, month_start
 from domain.scope import Scope
 
 COLUMNS: tuple[Column, ...] = (
@@ -94,6 +94,7 @@ def sample_frame(session: Session, month: dt.date, *, limit: int = 200, scope: S
         "month": month.strftime("%Y-%m"), "outstanding": _amount(r[11]), "overdue": _amount(r[12]),
         "days_past_due": str(r[13]), "loan_class": r[14], "borrower_id": r[15] or "", "village_code": r[16] or "",
         "poor_household": _yes_no(r[17]), "able_but_unwilling": _yes_no(r[18]), "refinances_contract": r[19] or "",
-        "restructured_on": r[20].isoformat() if r[20] else "", "written_off": _amount(r[21]) if r[21] else ""}
+        "restructured_on": r[20].isoformat() if r[20] and r[20] <= month_end(month) else "",
+        "written_off": _amount(r[21]) if r[21] else ""}
         for r in rows]
     return pd.DataFrame(records, columns=[c.name for c in COLUMNS])
