@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
@@ -48,3 +49,22 @@ def to_cents(amount: float | int | None) -> int | None:
         return int(Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) * 100)
     except InvalidOperation:
         return None
+
+
+#: the ASCII punctuation that markdown, GFM (autolinks need ``:`` or ``.``, tables, strikethrough) or Streamlit's
+#: extensions (``:red[...]``, ``:material/...:``, ``$latex$``) give a meaning; CommonMark shows a backslash-escaped
+#: one literally
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&=])")
+
+
+def plain(text: object) -> str:
+    """Typed text (a name, a reason, a value from the URL) made safe inside a markdown element.
+
+    Where user text has to sit in a markdown-rendering element (a subheader, a caption or a warning built
+    from a translated sentence) it goes through this: every special character is backslash-escaped and line
+    breaks become spaces, so ``![x](http://evil.example/p.png)`` shows as those characters and loads nothing,
+    and no link, image, heading, colour or formula can be formed. A line of its own is better shown with
+    ``st.text``, which does no markdown at all.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).splitlines()))
+

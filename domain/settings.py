@@ -22,6 +22,8 @@ class Settings:
     npl_reduction_target_pct: float = 0.0  # planned fall of the NPL balance per year, in percent; 0 = none
     evergreen_window_days: int = 30
     max_upload_mb: int = 50
+    session_idle_minutes: int = 30  # a signed-in session unused this long ends (data/sessions.py)
+    session_max_hours: int = 12  # a session ends this long after sign-in, however active
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -44,6 +46,12 @@ class Settings:
             raise ValueError("evergreen_window_days: between 1 and 365")
         if not 1 <= self.max_upload_mb <= 500:
             raise ValueError("max_upload_mb: between 1 and 500")
+        if not 1 <= self.session_idle_minutes <= 24 * 60:
+            raise ValueError("session_idle_minutes: between 1 and 1440 minutes")
+        if not 1 <= self.session_max_hours <= 24:  # the cookie itself lasts one day (components/auth.py)
+            raise ValueError("session_max_hours: between 1 and 24 hours")
+        if self.session_idle_minutes > self.session_max_hours * 60:
+            raise ValueError("session_idle_minutes: not longer than the session lifetime")
 
 
 SETTING_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Settings) if f.name != "extra")
