@@ -68,3 +68,20 @@ def plain(text: object) -> str:
     """
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).splitlines()))
 
+
+#: text that can form no markdown: letters, digits, spaces, ``, . / % + -`` and currency signs (no ``_`` or
+#: ``*``: emphasis; no ``:`` or ``@``: autolinks; no brackets: links and images)
+_INERT_TEXT = re.compile(r"^[^\W_]*(?:[\s,./%+\-\u00a2-\u00a5\u20ac][^\W_]*)*$")
+
+
+def plain_params(params: dict[str, object]) -> dict[str, object]:
+    """A message's parameters made safe for a markdown element: text values that may come from a user (a typed
+    contract number, an officer's name, a column of an uploaded file) go through ``plain`` unless they are inert
+    (numbers, dates, amounts, contract numbers like ``C01-2024-000123``), which are left as they are so
+    messages read the same in tests and logs. ``www.`` is never inert (GFM turns it into a link)."""
+    def inert(value: str) -> bool:
+        return bool(_INERT_TEXT.match(value)) and "www." not in value.lower()
+
+    return {name: plain(value) if isinstance(value, str) and not inert(value) else value
+            for name, value in params.items()}
+

@@ -13,6 +13,7 @@ import streamlit as st
 from components import store
 from components.auth import Viewer
 from components.format import month as month_text
+from components.format import plain, plain_params
 from components.i18n import t
 from components.tables import to_excel
 from data import portfolio
@@ -38,7 +39,7 @@ def _month_choices(months: list[dt.date]) -> list[dt.date]:
 
 def _show_result(result: ImportResult, key: str) -> None:
     if result.ignored_columns:
-        st.info(t("import.ignored", columns=", ".join(result.ignored_columns)))
+        st.info(t("import.ignored", columns=plain(", ".join(result.ignored_columns))))  # the file's own headers
     if not result.ok:
         st.error(t("import.errors", errors=f"{len(result.errors):,}", rows=f"{result.rows:,}"))
         st.subheader(t("import.report"))
@@ -104,7 +105,7 @@ def import_section(viewer: Viewer, key: str = "import") -> None:
                 result = import_tape(session, dry_run=True, **arguments)
     except ImportFileError as error:
         bar.empty()
-        st.error(f"{t(error.key, **error.params)} {t('common.nothing_written')}")
+        st.error(f"{t(error.key, **plain_params(error.params))} {t('common.nothing_written')}")
         return
     except PermissionError:
         bar.empty()

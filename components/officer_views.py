@@ -405,7 +405,8 @@ def detail(viewer: Viewer, officer_id: int, *, ctx: PageContext, today: dt.date,
         st.error(t("officers.detail.not_found"))
         return
     st.subheader(plain(info["name"]), anchor=False)  # typed names: escaped, never markdown
-    st.caption(t("officers.detail.caption", cooperative=plain(info["cooperative"]), employee_no=plain(info["employee_no"]),
+    st.caption(t("officers.detail.caption", cooperative=plain(info["cooperative"]),
+                 employee_no=plain(info["employee_no"]),
                  hired=fmt_date(info["hired_on"]),
                  state=t("officers.detail.active") if info["active"] else t("officers.detail.inactive")))
     facts = store.read(officers.list_officer_facts, scope=scope, month=month, officer_id=officer_id)

@@ -80,6 +80,26 @@ def test_a_forged_propose_link_cannot_inject_markdown(hostile_names):
     assert any(plain(link_text) in w.value for w in at.warning), [w.value for w in at.warning]
 
 
+def test_typed_text_echoed_in_an_error_is_escaped(private_demo_url):
+    """A contract number typed into the collection-action form comes back in the refusal (st.error renders
+    markdown): it is escaped there, while ordinary contract numbers, dates and amounts read unchanged."""
+    at = page("methods", username="supervisor", state={"methods.section": "record"})
+    at.text_input(key="methods.action.contract").set_value(PAYLOAD[:31])
+    at = at.button(key="methods.action.submit").click().run()
+    assert_never_markdown(at, PAYLOAD[:31])
+    assert any(plain(PAYLOAD[:31]) in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_plain_params_escapes_only_what_could_form_markdown():
+    from components.format import plain_params
+
+    inert = {"contract": "C01-2024-000123", "amount": "¥1,234.50", "day": "2026-11-30", "name": "Ana María Li",
+             "count": 7}
+    assert plain_params(inert) == inert
+    for hostile in (PAYLOAD, "www.evil.example", "__bold__", "a*b*", "<b>x</b>", "x@evil.example"):
+        assert plain_params({"value": hostile})["value"] == plain(hostile)
+
+
 def test_plain_escapes_every_markdown_construct():
     for text in (PAYLOAD, "# heading", "1. list", "- item", "`code`", "$x^2$", "<b>x</b>", "a|b", "~~s~~",
                  ":material/home:", "www.evil.example", "x\n===", "http://evil.example"):
