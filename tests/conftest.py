@@ -120,9 +120,10 @@ def security_server(demo_db_url, tmp_path_factory):
         yield server, url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def security_browser():
-    """One Chromium for the browser tests of tests/security/ (each test opens its own contexts)."""
+    """Chromium for the browser tests of a tests/security/ module (each test opens its own contexts). Per module,
+    not per session: Playwright's sync API allows one running instance per thread, and other modules start their own."""
     from tests.browser_support import chromium
 
     with chromium() as instance:

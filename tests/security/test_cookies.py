@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+import warnings
 
 import jwt
 import pytest
@@ -25,6 +26,13 @@ def _b64(data: dict) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
 
+def _hs512(claims: dict) -> str:
+    """Our key, another algorithm (PyJWT warns that the test key is short for SHA-512: expected here)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return jwt.encode(claims, TEST_COOKIE_KEY, algorithm="HS512")
+
+
 IN_AN_HOUR = int(time.time()) + 3600
 CLAIMS = {"username": "admin", "sid": "x" * 43, "exp": IN_AN_HOUR, "exp_date": IN_AN_HOUR}
 FORGED = {
@@ -33,7 +41,7 @@ FORGED = {
     "garbage": "not a token at all \u00e9\u4e2d%00<script>",
     "three_garbage_parts": "a.b.c",
     "other_key": jwt.encode(CLAIMS, "some-other-key-0123456789-abcdefghijkl", algorithm="HS256"),
-    "hs512_with_our_key": jwt.encode(CLAIMS, TEST_COOKIE_KEY, algorithm="HS512"),
+    "hs512_with_our_key": _hs512(CLAIMS),
     "expired": jwt.encode({**CLAIMS, "exp": int(time.time()) - 60, "exp_date": int(time.time()) - 60},
                           TEST_COOKIE_KEY, algorithm="HS256"),
     # the old format (username and expiry only), correctly signed: no session id, so no sign-in
