@@ -44,8 +44,6 @@ if key is None:
 authenticator, credentials = auth.authenticator(key)
 viewer = auth.current_viewer()
 if viewer is None:
-    if st.session_state.get("authentication_status"):
-        st.session_state["authentication_status"] = None  # a deactivated or deleted user is signed out
     # Every page address leads to the sign-in form, so a shared link works after signing in and a
     # visitor never sees a "page not found" hint about which pages exist.
     def sign_in() -> None:
@@ -60,8 +58,9 @@ else:
         grouped.setdefault(t(SECTIONS[page]), []).append(
             st.Page(f"pages/{page}.py", title=t(f"nav.{page}"), icon=ICONS[page], url_path=page))
     navigation = st.navigation(grouped)
-    st.sidebar.caption(f"{viewer.display_name} · {t('role.' + viewer.role)}")
-    auth.logout_button(authenticator)
+    st.sidebar.text(f"{viewer.display_name} · {t('role.' + viewer.role)}")  # user-typed: never markdown
+    auth.logout_button(authenticator, viewer)
+    auth.sign_out_everywhere_button(authenticator, viewer)
     auth.remember_sign_in(authenticator)
 if store.demo_mode():
     st.sidebar.caption(t("app.demo_mode"))

@@ -42,6 +42,7 @@ from sqlalchemy import Engine, create_engine, event, func, select, text  # noqa:
 from sqlalchemy.engine import make_url  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from components.auth import SESSION_KEY  # noqa: E402
 from data.db import make_engine, session_factory, upgrade_schema  # noqa: E402
 from domain.roles import ADMIN, DIRECTOR, OFFICER, PAGE_ROLES  # noqa: E402
 
@@ -150,6 +151,28 @@ def point_app_at(url: str) -> None:
     st.cache_resource.clear()
 
 
+_SESSIONS: dict[tuple[str, str], str] = {}
+
+
+def _session_for(username: str) -> str:
+    """A server-side session for ``username`` in the database the app points at (the app signs nobody in
+    without one); started once per user and database, outside the timed run."""
+    from data import sessions
+    from data.db import make_engine, transaction
+    from data.users import get_by_username
+
+    url = os.environ["DATABASE_URL"]
+    if (url, username) not in _SESSIONS:
+        engine = make_engine(url)
+        try:
+            with transaction(engine) as session:
+                user = get_by_username(session, username=username)
+                _SESSIONS[url, username] = sessions.start(session, user_id=user.id) if user else "no-such-user"
+        finally:
+            engine.dispose()
+    return _SESSIONS[url, username]
+
+
 def run_page(path: Path, *, username: str | None, cold: bool) -> tuple[AppTest, float]:
     """One AppTest run of a page script as ``username``; returns the result and its wall time in seconds."""
     if cold:
@@ -158,6 +181,7 @@ def run_page(path: Path, *, username: str | None, cold: bool) -> tuple[AppTest, 
     if username:
         at.session_state["authentication_status"] = True
         at.session_state["username"] = username
+        at.session_state[SESSION_KEY] = _session_for(username)
     at.session_state["lang"] = "en"
     at.session_state["entered_via_app"] = True
     started = time.perf_counter()

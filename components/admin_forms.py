@@ -1,4 +1,8 @@
-"""The admin page's forms: create and edit users, reset a password, change settings."""
+"""The admin page's forms: create and edit users, reset a password, sign a user out, change settings.
+
+A scoped admin (own account limited to one cooperative) is offered only their cooperative and its users;
+``data.users`` refuses anything wider anyway, so the pickers are a convenience, not the guard.
+"""
 from __future__ import annotations
 
 import pandas as pd
@@ -15,8 +19,11 @@ from domain.settings import Settings
 UNION = 0  # the "whole union" choice in a cooperative select box
 
 
-def _cooperative_choice(cooperatives: pd.DataFrame, *, key: str, current: int | None = None) -> int | None:
-    names = {UNION: t("frame.union"), **dict(zip(cooperatives.id, cooperatives.name))}
+def _cooperative_choice(viewer: Viewer, cooperatives: pd.DataFrame, *, key: str,
+                        current: int | None = None) -> int | None:
+    """Cooperative picker; "whole union" only for a union admin (a scoped admin cannot grant it)."""
+    union = {UNION: t("frame.union")} if viewer.scope.cooperative_ids is None else {}
+    names = {**union, **{int(i): n for i, n in zip(cooperatives.id, cooperatives.name)}}
     options = list(names)
     index = options.index(current) if current in options else 0
     chosen = st.selectbox(t("filter.cooperative"), options, index=index, format_func=names.__getitem__, key=key)
@@ -40,7 +47,7 @@ def create_user_form(viewer: Viewer, cooperatives: pd.DataFrame, officers: pd.Da
         email = st.text_input(t("admin.email"), max_chars=200)
         password = st.text_input(t("admin.password"), type="password", help=t("admin.password_help"))
         role = st.selectbox(t("admin.role"), ROLES, format_func=lambda r: label("role", r))
-        cooperative_id = _cooperative_choice(cooperatives, key="admin.create.coop")
+        cooperative_id = _cooperative_choice(viewer, cooperatives, key="admin.create.coop")
         officer_id = _officer_choice(officers, key="admin.create.officer")
         if st.form_submit_button(t("admin.create_submit")):
             submit(users.create, actor=viewer.actor, username=username, display_name=display_name, email=email,
@@ -50,13 +57,15 @@ def create_user_form(viewer: Viewer, cooperatives: pd.DataFrame, officers: pd.Da
 
 def edit_user_form(viewer: Viewer, accounts: pd.DataFrame, cooperatives: pd.DataFrame, officers: pd.DataFrame) -> None:
     st.subheader(t("admin.edit_user"))
+    if accounts.empty:
+        return
     by_id = {int(r.id): r for r in accounts.itertuples()}
     user_id = st.selectbox(t("admin.user"), list(by_id), format_func=lambda i: by_id[i].username, key="admin.edit.user")
     account = by_id[user_id]
     coop_ids = dict(zip(cooperatives.name, cooperatives.id))
     with st.form(f"admin.edit.{user_id}", clear_on_submit=False):
         role = st.selectbox(t("admin.role"), ROLES, index=ROLES.index(account.role), format_func=lambda r: label("role", r))
-        cooperative_id = _cooperative_choice(cooperatives, key=f"admin.edit.coop.{user_id}",
+        cooperative_id = _cooperative_choice(viewer, cooperatives, key=f"admin.edit.coop.{user_id}",
                                              current=coop_ids.get(account.cooperative))
         officer_names = {r.name: int(r.id) for r in officers.itertuples()}
         officer_id = _officer_choice(officers, key=f"admin.edit.officer.{user_id}",
@@ -73,8 +82,22 @@ def reset_password_form(viewer: Viewer, accounts: pd.DataFrame) -> None:
     with st.form("admin.reset", clear_on_submit=True):
         user_id = st.selectbox(t("admin.user"), list(names), format_func=names.__getitem__)
         password = st.text_input(t("admin.new_password"), type="password", help=t("admin.password_help"))
-        if st.form_submit_button(t("admin.reset_submit")):
+        if st.form_submit_button(t("admin.reset_submit")) and user_id is not None:
             submit(users.reset_password, actor=viewer.actor, user_id=int(user_id), password=password)
+
+
+def sign_out_user_form(viewer: Viewer, accounts: pd.DataFrame) -> None:
+    """End every session of one user (audited), e.g. after a lost phone."""
+    st.subheader(t("admin.sign_out_user"), help=t("admin.sign_out_user_help"))
+    names = dict(zip(accounts.id, accounts.username))
+    with st.form("admin.sign_out", clear_on_submit=False):
+        user_id = st.selectbox(t("admin.user"), list(names), format_func=names.__getitem__,
+                               key="admin.sign_out.user")
+        if st.form_submit_button(t("admin.sign_out_user_submit")) and user_id is not None:
+            ended = submit(users.sign_out_everywhere, actor=viewer.actor, user_id=int(user_id),
+                           success=t("common.saved"))
+            if ended is not None:
+                st.caption(t("admin.sign_out_user_done", count=ended))
 
 
 def settings_form(viewer: Viewer, current: Settings) -> None:
@@ -103,6 +126,10 @@ def settings_form(viewer: Viewer, current: Settings) -> None:
             "evergreen_window_days": left.number_input(t("admin.setting.evergreen_window_days"), 1, 365,
                                                        current.evergreen_window_days),
             "max_upload_mb": left.number_input(t("admin.setting.max_upload_mb"), 1, 500, current.max_upload_mb),
+            "session_idle_minutes": right.number_input(t("admin.setting.session_idle_minutes"), 1, 24 * 60,
+                                                       current.session_idle_minutes),
+            "session_max_hours": right.number_input(t("admin.setting.session_max_hours"), 1, 24,
+                                                    current.session_max_hours),
         }
         if st.form_submit_button(t("admin.settings_submit")):
             changes = {name: str(value) for name, value in values.items() if value != getattr(current, name)}

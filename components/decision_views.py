@@ -18,7 +18,7 @@ import streamlit as st
 
 from components import forms, store, tables
 from components.auth import Viewer
-from components.format import money, to_cents
+from components.format import money, plain, to_cents
 from components.i18n import label, t
 from components.kpis import Kpi
 from components.theme import CLASS_COLORS
@@ -82,7 +82,7 @@ def prefill(params: Mapping[str, str], viewer: Viewer, officers: pd.DataFrame) -
         kept = [i for i in dict.fromkeys(wanted) if i in own]
     ignored = [str(i) for i in dict.fromkeys(wanted) if i not in kept] + bad_ids
     if ignored:
-        warnings.append(t("decisions.prefill.assignments_ignored", ids=", ".join(ignored)))
+        warnings.append(t("decisions.prefill.assignments_ignored", ids=plain(", ".join(ignored))))  # from the URL
     return Prefill(requested=True, officer_id=officer_id, assignment_ids=kept, warnings=warnings)
 
 

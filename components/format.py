@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
@@ -48,3 +49,39 @@ def to_cents(amount: float | int | None) -> int | None:
         return int(Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) * 100)
     except InvalidOperation:
         return None
+
+
+#: the ASCII punctuation that markdown, GFM (autolinks need ``:`` or ``.``, tables, strikethrough) or Streamlit's
+#: extensions (``:red[...]``, ``:material/...:``, ``$latex$``) give a meaning; CommonMark shows a backslash-escaped
+#: one literally
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&=])")
+
+
+def plain(text: object) -> str:
+    """Typed text (a name, a reason, a value from the URL) made safe inside a markdown element.
+
+    Where user text has to sit in a markdown-rendering element (a subheader, a caption or a warning built
+    from a translated sentence) it goes through this: every special character is backslash-escaped and line
+    breaks become spaces, so ``![x](http://evil.example/p.png)`` shows as those characters and loads nothing,
+    and no link, image, heading, colour or formula can be formed. A line of its own is better shown with
+    ``st.text``, which does no markdown at all.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).splitlines()))
+
+
+#: text that can form no markdown: letters, digits, spaces, ``, . / % + -`` and currency signs (no ``_`` or
+#: ``*``: emphasis; no ``:`` or ``@``: autolinks; no brackets: links and images)
+_INERT_TEXT = re.compile(r"^[^\W_]*(?:[\s,./%+\-\u00a2-\u00a5\u20ac][^\W_]*)*$")
+
+
+def plain_params(params: dict[str, object]) -> dict[str, object]:
+    """A message's parameters made safe for a markdown element: text values that may come from a user (a typed
+    contract number, an officer's name, a column of an uploaded file) go through ``plain`` unless they are inert
+    (numbers, dates, amounts, contract numbers like ``C01-2024-000123``), which are left as they are so
+    messages read the same in tests and logs. ``www.`` is never inert (GFM turns it into a link)."""
+    def inert(value: str) -> bool:
+        return bool(_INERT_TEXT.match(value)) and "www." not in value.lower()
+
+    return {name: plain(value) if isinstance(value, str) and not inert(value) else value
+            for name, value in params.items()}
+

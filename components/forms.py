@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from components import store
+from components.format import plain_params
 from components.i18n import t
 from data.errors import ValidationError
 
@@ -14,7 +15,8 @@ T = TypeVar("T")
 
 
 def error_text(error: ValidationError) -> str:
-    return t(error.key, **error.params)
+    """The translated message; its parameters may hold typed text, shown inside st.error's markdown escaped."""
+    return t(error.key, **plain_params(error.params))
 
 
 def submit(command: Callable[..., T], *, success: str | None = None, **arguments: Any) -> T | None:

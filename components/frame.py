@@ -49,8 +49,10 @@ def require(page_key: str) -> Viewer:
 
 
 def header(page_key: str, viewer: Viewer, scope_name: str | None = None) -> None:
+    """The page title and who is looking. The line holds typed names (the display name, cooperative names),
+    so it is plain text (``st.text``), never markdown: a name like ``![x](http://...)`` stays those characters."""
     st.title(t(f"nav.{page_key}"))
     if viewer.scope.officer_id is not None:
         scope_name = t("frame.own_record")
-    st.caption(t("frame.signed_in_as", name=viewer.display_name, role=label("role", viewer.role),
-                 scope=scope_name or t("frame.union")))
+    st.text(t("frame.signed_in_as", name=viewer.display_name, role=label("role", viewer.role),
+              scope=scope_name or t("frame.union")))

@@ -15,6 +15,7 @@ from components import store
 from components.auth import Viewer
 from components.format import money, share
 from components.format import month as month_text
+from components.format import plain, plain_params
 from components.import_batches import batches_section
 from components.i18n import t
 from components.tables import to_csv, to_excel
@@ -57,7 +58,7 @@ def _show_shrink(result: ImportResult, symbol: str) -> None:
 
 def _show_result(result: ImportResult, key: str, symbol: str) -> None:
     if result.ignored_columns:
-        st.info(t("import.ignored", columns=", ".join(result.ignored_columns)))
+        st.info(t("import.ignored", columns=plain(", ".join(result.ignored_columns))))  # the file's own headers
     if result.encoding:
         st.caption(t("import.encoding_used", encoding=t(f"import.encoding.{result.encoding}")
                      if result.encoding in ENCODINGS else result.encoding))
@@ -126,7 +127,7 @@ Outcome = list[tuple[str, ImportResult]] | str
 
 def _refusal(error: Exception) -> str:
     if isinstance(error, ValidationError):  # ImportFileError, ImportBusyError
-        return f"{t(error.key, **error.params)} {t('common.nothing_written')}"
+        return f"{t(error.key, **plain_params(error.params))} {t('common.nothing_written')}"
     return f"{t('frame.forbidden')} {t('common.nothing_written')}"
 
 

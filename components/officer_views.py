@@ -19,7 +19,7 @@ from components import charts, forms, kpis, store, tables
 from components.auth import Viewer
 from components.context import PageContext
 from components.format import date as fmt_date
-from components.format import money, share, to_cents
+from components.format import money, plain, share, to_cents
 from components.i18n import label, t
 from components.kpis import Kpi
 from components.theme import CLASS_COLORS, METHOD_COLORS, TARGET_COLOR
@@ -404,8 +404,9 @@ def detail(viewer: Viewer, officer_id: int, *, ctx: PageContext, today: dt.date,
     if info is None:
         st.error(t("officers.detail.not_found"))
         return
-    st.subheader(info["name"], anchor=False)
-    st.caption(t("officers.detail.caption", cooperative=info["cooperative"], employee_no=info["employee_no"],
+    st.subheader(plain(info["name"]), anchor=False)  # typed names: escaped, never markdown
+    st.caption(t("officers.detail.caption", cooperative=plain(info["cooperative"]),
+                 employee_no=plain(info["employee_no"]),
                  hired=fmt_date(info["hired_on"]),
                  state=t("officers.detail.active") if info["active"] else t("officers.detail.inactive")))
     facts = store.read(officers.list_officer_facts, scope=scope, month=month, officer_id=officer_id)

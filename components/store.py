@@ -62,6 +62,18 @@ def invalidate_all() -> None:
     st.cache_data.clear()
 
 
+def bookkeep(command: Callable[..., T], **arguments: Any) -> T:
+    """Run a data/ command in one transaction without touching the read cache.
+
+    For records no page reads through the cache the moment they change: sign-ins, failed sign-ins and the
+    server-side session rows. ``write`` empties every user's cached reads; doing that on each sign-in (or each
+    minute a session is touched) would make every page of every user cold again. Their audit rows appear on
+    the audit page when its cached read expires (READ_TTL_SECONDS).
+    """
+    with transaction(engine()) as session:
+        return command(session, **arguments)
+
+
 def session() -> Session:
     """A plain session for the few uncached reads (login)."""
     return session_factory(engine())()

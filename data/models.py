@@ -208,6 +208,25 @@ class AppUser(Base):
     created_at: Mapped[Timestamp]
 
 
+class UserSession(Base):
+    """A signed-in browser session, kept server-side so that every app server can end it.
+
+    The browser's cookie carries a random session id; only its SHA-256 is stored here, so a copy of this
+    table (a backup, a console session) cannot be replayed as a cookie. A session is valid while
+    ``ended_at`` is empty and it is neither idle nor older than the configured lifetime
+    (``data/sessions.py``); ``end_reason`` says why it ended (sign-out, password reset, ...).
+    """
+
+    __tablename__ = "user_session"
+    id: Mapped[IntPK]
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = fk("app_user.id")
+    created_at: Mapped[Timestamp]
+    last_seen_at: Mapped[Timestamp]
+    ended_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    end_reason: Mapped[str | None] = mapped_column(String(30), nullable=True)
+
+
 class Review(Base):
     __tablename__ = "review"
     __table_args__ = (CheckConstraint("period_end >= period_start", name="period_order"),)

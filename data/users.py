@@ -1,4 +1,15 @@
-"""App users: sign-in bookkeeping and the admin's user management, every change audited."""
+"""App users: sign-in bookkeeping and the admin's user management, every change audited.
+
+Who may manage whom: an admin whose own account is scoped to one cooperative (``cooperative_id`` set)
+reaches only the users of that cooperative. They can list, create, change, reset and sign out only those,
+can never give an account a wider scope than their own (``cooperative_id`` None = the whole union) and
+never touch a union-wide account; a union admin reaches everyone. The commands enforce this themselves,
+not only the admin page, so a forged form or a script gets the same refusal.
+
+Changing who a user is (password, active flag, role or scope) ends all their server-side sessions
+(``data.sessions``) in the same transaction, so a copied cookie or a browser left signed in elsewhere stops
+working at its next run, on every app server.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,6 +19,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data import sessions
 from data.audit import now, record
 from data.errors import ValidationError, require_role
 from data.frames import frame as to_frame
@@ -46,14 +58,19 @@ def credentials(session: Session, *, at: dt.datetime | None = None) -> dict:
         for u in users if u.locked_until is None or u.locked_until <= at}}
 
 
-def record_login(session: Session, *, username: str) -> None:
-    """A successful sign-in: reset the failure count and audit it."""
+def record_login(session: Session, *, username: str) -> str | None:
+    """A successful sign-in: reset the failure count, start a server-side session and audit it.
+
+    Returns the new session id for the cookie (None for an unknown or inactive user: nothing is written).
+    """
     user = get_by_username(session, username=username)
-    if user is None:
-        return
+    if user is None or not user.active:
+        return None
     user.failed_logins = 0
     user.locked_until = None
+    session_id = sessions.start(session, user_id=user.id)
     record(session, actor=actor_of(user), action="auth.login", entity="app_user", entity_id=user.id)
+    return session_id
 
 
 def record_failed_login(session: Session, *, username: str) -> dt.datetime | None:
@@ -70,13 +87,36 @@ def record_failed_login(session: Session, *, username: str) -> dt.datetime | Non
     return user.locked_until
 
 
+def _reach(actor: Actor) -> frozenset[int] | None:
+    """The cooperatives whose users an admin manages; None = every user (a union admin)."""
+    return actor.scope.cooperative_ids
+
+
+def _require_reachable(actor: Actor, user: AppUser) -> None:
+    """Refuse touching a user outside a scoped admin's cooperative, union-wide users included."""
+    reach = _reach(actor)
+    if reach is not None and (user.cooperative_id is None or user.cooperative_id not in reach):
+        raise ValidationError("user", "error.user_outside_scope")
+
+
+def _require_not_wider(actor: Actor, cooperative_id: int | None) -> None:
+    """Refuse giving an account a wider scope than the acting admin's own."""
+    reach = _reach(actor)
+    if reach is not None and (cooperative_id is None or cooperative_id not in reach):
+        raise ValidationError("cooperative", "error.scope_wider_than_own")
+
+
 def list_(session: Session, *, actor: Actor) -> pd.DataFrame:
-    """All users for the admin page (never the hashes)."""
+    """The users the admin manages, for the admin page (never the hashes); a scoped admin sees their own
+    cooperative's users only."""
     require_role(actor, "manage_users")
     stmt = (select(AppUser.id, AppUser.username, AppUser.display_name, AppUser.role, Cooperative.name, Officer.name,
                    AppUser.active, AppUser.locked_until)
             .outerjoin(Cooperative, Cooperative.id == AppUser.cooperative_id)
             .outerjoin(Officer, Officer.id == AppUser.officer_id).order_by(AppUser.username))
+    reach = _reach(actor)
+    if reach is not None:
+        stmt = stmt.where(AppUser.cooperative_id.in_(sorted(reach)))
     return to_frame(session, stmt, ["id", "username", "display_name", "role", "cooperative", "officer", "active",
                                     "locked_until"])
 
@@ -119,6 +159,7 @@ def create(session: Session, *, actor: Actor, username: str, display_name: str, 
     problem = policy_problem(password)
     if problem:
         raise ValidationError("password", f"error.password_{problem}")
+    _require_not_wider(actor, cooperative_id)
     _check_scope(session, role, cooperative_id, officer_id)
     user = AppUser(username=username, display_name=display_name.strip(), email=email.strip(),
                    password_hash=hash_password(password), role=role, cooperative_id=cooperative_id,
@@ -131,41 +172,69 @@ def create(session: Session, *, actor: Actor, username: str, display_name: str, 
 
 def update(session: Session, *, actor: Actor, user_id: int, role: str, cooperative_id: int | None,
            officer_id: int | None, active: bool) -> AppUser:
-    """Change a user's role, scope or active flag; an admin cannot deactivate or demote themself."""
+    """Change a user's role, scope or active flag; an admin cannot deactivate or demote themself.
+
+    A deactivation or any change of role or scope ends the user's sessions: what they may see changed, so
+    they sign in again rather than keep a browser whose pages were built for the old access.
+    """
     require_role(actor, "manage_users")
     user = session.get(AppUser, user_id)
     if user is None:
         raise ValidationError("user", "error.unknown_user")
+    _require_reachable(actor, user)
     if user.id == actor.user_id and (not active or role != user.role):
         raise ValidationError("user", "error.own_account")
+    _require_not_wider(actor, cooperative_id)
     _check_scope(session, role, cooperative_id, officer_id)
     before = _snapshot(user)
     user.role, user.cooperative_id, user.officer_id, user.active = role, cooperative_id, officer_id, active
     after = _snapshot(user)
     if before != after:
+        reason = sessions.END_DEACTIVATED if before["active"] and not active else sessions.END_ACCESS_CHANGED
+        ended = sessions.end_all_for_user(session, user_id=user.id, reason=reason)
         record(session, actor=actor, action="user.update", entity="app_user", entity_id=user.id, before=before,
-               after=after)
+               after={**after, "sessions_ended": ended} if ended else after)
     return user
 
 
 def reset_password(session: Session, *, actor: Actor, user_id: int, password: str) -> None:
-    """Set a new password (policy checked) and unlock the account; the hash never enters the audit row."""
+    """Set a new password (policy checked), unlock the account and end all its sessions (whoever held the
+    old password, or a cookie obtained with it, is signed out everywhere); the hash never enters the audit row."""
     require_role(actor, "manage_users")
     user = session.get(AppUser, user_id)
     if user is None:
         raise ValidationError("user", "error.unknown_user")
+    _require_reachable(actor, user)
     problem = policy_problem(password)
     if problem:
         raise ValidationError("password", f"error.password_{problem}")
     user.password_hash = hash_password(password)
     user.failed_logins, user.locked_until = 0, None
+    ended = sessions.end_all_for_user(session, user_id=user.id, reason=sessions.END_PASSWORD)
     record(session, actor=actor, action="user.reset_password", entity="app_user", entity_id=user.id,
-           after={"password": "changed"})
+           after={"password": "changed", "sessions_ended": ended})
+
+
+def sign_out_everywhere(session: Session, *, actor: Actor, user_id: int) -> int:
+    """An admin ends every session of a user (a lost phone, a shared computer); returns how many were open."""
+    require_role(actor, "manage_users")
+    user = session.get(AppUser, user_id)
+    if user is None:
+        raise ValidationError("user", "error.unknown_user")
+    _require_reachable(actor, user)
+    ended = sessions.end_all_for_user(session, user_id=user.id, reason=sessions.END_ADMIN)
+    record(session, actor=actor, action="user.sign_out_everywhere", entity="app_user", entity_id=user.id,
+           after={"sessions_ended": ended, "reason": sessions.END_ADMIN})
+    return ended
 
 
 def list_officer_choices(session: Session, *, actor: Actor) -> pd.DataFrame:
-    """Officers an officer account may be linked to: id, name, cooperative_id (admin only)."""
+    """Officers an officer account may be linked to: id, name, cooperative_id (admin only; a scoped admin's
+    own cooperative only)."""
     require_role(actor, "manage_users")
     stmt = (select(Officer.id, Officer.name, Officer.employee_no, Officer.cooperative_id)
             .where(Officer.active.is_(True)).order_by(Officer.name))
+    reach = _reach(actor)
+    if reach is not None:
+        stmt = stmt.where(Officer.cooperative_id.in_(sorted(reach)))
     return to_frame(session, stmt, ["id", "name", "employee_no", "cooperative_id"])

@@ -23,6 +23,8 @@ class Settings:
     evergreen_window_days: int = 30
     max_upload_mb: int = 50
     import_max_shrink_pct: float = 10.0  # a tape leaving out more of the open loans needs confirming (demo: 4-5 % close a month)
+    session_idle_minutes: int = 30  # a signed-in session unused this long ends (data/sessions.py)
+    session_max_hours: int = 12  # a session ends this long after sign-in, however active
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -47,6 +49,12 @@ class Settings:
             raise ValueError("max_upload_mb: between 1 and 500")
         if not 0 <= self.import_max_shrink_pct <= 100:
             raise ValueError("import_max_shrink_pct: between 0 and 100")
+        if not 1 <= self.session_idle_minutes <= 24 * 60:
+            raise ValueError("session_idle_minutes: between 1 and 1440 minutes")
+        if not 1 <= self.session_max_hours <= 24:  # the cookie itself lasts one day (components/auth.py)
+            raise ValueError("session_max_hours: between 1 and 24 hours")
+        if self.session_idle_minutes > self.session_max_hours * 60:
+            raise ValueError("session_idle_minutes: not longer than the session lifetime")
 
 
 SETTING_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Settings) if f.name != "extra")

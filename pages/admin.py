@@ -2,7 +2,9 @@
 import streamlit as st
 
 from components import frame, store
-from components.admin_forms import create_user_form, edit_user_form, reset_password_form, settings_form
+from components.admin_forms import (create_user_form, edit_user_form, reset_password_form, settings_form,
+                                    sign_out_user_form)
+from components.format import plain
 from components.i18n import label, t
 from components.import_views import import_section
 from data import portfolio, settings, users
@@ -13,6 +15,8 @@ cooperatives = store.read(portfolio.list_cooperatives, scope=viewer.scope)
 
 users_tab, settings_tab, import_tab = st.tabs([t("admin.tab.users"), t("admin.tab.settings"), t("import.title")])
 with users_tab:
+    if viewer.scope.cooperative_ids is not None:  # a scoped admin: say whose accounts these are
+        st.caption(t("admin.scoped_note", cooperative=plain(", ".join(cooperatives["name"]))))
     accounts = store.read(users.list_, actor=viewer.actor)
     officers = store.read(users.list_officer_choices, actor=viewer.actor)
     shown = accounts.assign(role=accounts.role.map(lambda r: label("role", r)),
@@ -25,6 +29,7 @@ with users_tab:
     with edit_col:
         edit_user_form(viewer, accounts, cooperatives, officers)
         reset_password_form(viewer, accounts)
+        sign_out_user_form(viewer, accounts)
 with settings_tab:
     settings_form(viewer, store.read(settings.get))
 with import_tab:

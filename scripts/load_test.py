@@ -108,7 +108,7 @@ async def session(browser, base: str, username: str, seconds: float, results: Re
             await page.get_by_label("Username", exact=True).fill(username, timeout=timeout_ms)
             await page.get_by_label("Password", exact=True).fill(f"{username}-demo")
             await page.get_by_role("button", name="Sign in").click()
-            await page.get_by_text("Sign out").wait_for(timeout=timeout_ms)
+            await page.get_by_text("Sign out", exact=True).wait_for(timeout=timeout_ms)
             await settle(page, timeout_ms)
             results.renders["(sign-in)"].append(time.monotonic() - started)
             signed_in = True

@@ -278,7 +278,7 @@ async def sign_in(browser, base: str, username: str, timeout_ms: int, attempts: 
             if (await name.input_value(), await secret.input_value()) != (username, password(username)):
                 raise RuntimeError("the sign-in form lost what was typed")
             await page.get_by_role("button", name="Sign in").click()
-            await page.get_by_text("Sign out").wait_for()
+            await page.get_by_text("Sign out", exact=True).wait_for()
             await settle(page, timeout_ms)
             # later steps open pages in new sessions, signed in by the cookie: wait until the browser holds it
             deadline = time.monotonic() + timeout_ms / 1000

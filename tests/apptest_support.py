@@ -30,8 +30,8 @@ def page(name: str, *, username: str | None, lang: str = "en", query: dict[str, 
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=timeout)
     if username:
-        at.session_state["authentication_status"] = True
-        at.session_state["username"] = username
+        for key, value in signed_in_state(username).items():
+            at.session_state[key] = value
     at.session_state["lang"] = lang
     at.session_state["entered_via_app"] = True
     for key, value in (query or {}).items():
@@ -39,6 +39,24 @@ def page(name: str, *, username: str | None, lang: str = "en", query: dict[str, 
     for key, value in (state or {}).items():
         at.session_state[key] = value
     return at.run()
+
+
+def signed_in_state(username: str, url: str | None = None) -> dict[str, object]:
+    """The session_state of a browser signed in as ``username``: a real server-side session is started in the
+    database the app points at (``DATABASE_URL``), since the app signs nobody in without one."""
+    from components.auth import SESSION_KEY
+    from data import sessions
+    from data.db import make_engine, transaction
+    from data.users import get_by_username
+
+    engine = make_engine(url or os.environ["DATABASE_URL"])
+    try:
+        with transaction(engine) as session:
+            user = get_by_username(session, username=username)
+            session_id = sessions.start(session, user_id=user.id) if user is not None else "no-such-user"
+    finally:
+        engine.dispose()
+    return {"authentication_status": True, "username": username, SESSION_KEY: session_id}
 
 
 def app(*, timeout: float = 60) -> AppTest:
@@ -49,7 +67,7 @@ def app(*, timeout: float = 60) -> AppTest:
 def texts(at: AppTest) -> str:
     """Every text a user would read on the page, joined, for 'is this shown' assertions."""
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success",
+    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info", "warning", "error", "success",
                  "metric"):
         for element in getattr(at, kind):
             parts.append(str(getattr(element, "value", "")))

@@ -84,10 +84,46 @@ def settle(page) -> None:
     page.wait_for_timeout(500)
 
 
-def sign_in(page, url: str, username: str) -> None:
+def sign_in(page, url: str, username: str, password: str | None = None) -> None:
     page.goto(url)
     page.get_by_label("Username", exact=True).fill(username)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORDS[username])
+    page.get_by_label("Password", exact=True).fill(password or DEMO_PASSWORDS[username])
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Sign out").wait_for(timeout=60_000)
+    page.get_by_text("Sign out", exact=True).wait_for(timeout=60_000)
     settle(page)
+
+
+def auth_cookie(context, *, timeout_s: float = 30) -> str:
+    """The sign-in cookie's value once the browser has stored it (it is set by a component after sign-in)."""
+    from components.auth import COOKIE_NAME
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for cookie in context.cookies():
+            if cookie["name"] == COOKIE_NAME and cookie["value"]:
+                return cookie["value"]
+        time.sleep(0.25)
+    pytest.fail("the sign-in cookie was never set")
+
+
+def open_with_cookie(browser, url: str, value: str):
+    """A fresh browser context (no session, as another computer) that presents ``value`` as the sign-in cookie
+    and opens the app; returns (context, page) once the app has settled on the sign-in form or a signed-in page."""
+    from components.auth import COOKIE_NAME
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_cookies([{"name": COOKIE_NAME, "value": value, "url": url}])
+    page = context.new_page()
+    page.goto(url)
+    page.locator("input[aria-label='Username'], [data-testid='stSidebar'] button:has-text('Sign out')") \
+        .first.wait_for(timeout=60_000)
+    settle(page)
+    return context, page
+
+
+def signed_in(page) -> bool:
+    """Whether the page shows the app (a Sign out button) rather than the sign-in form."""
+    has_form = page.get_by_label("Username", exact=True).count() > 0
+    has_sign_out = page.get_by_role("button", name="Sign out", exact=True).count() > 0
+    assert has_form != has_sign_out, "exactly one of the sign-in form and the app is shown"
+    return has_sign_out

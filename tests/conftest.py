@@ -104,3 +104,27 @@ def demo_facts(demo_db_url):
     cooperatives = read_demo(demo_db_url, lambda s: s.execute(select(Cooperative.id, Cooperative.name)
                                                                .order_by(Cooperative.code)).all())
     return demo_db_url, months, cooperatives
+
+
+@pytest.fixture(scope="session")
+def security_server(demo_db_url, tmp_path_factory):
+    """(server URL, database URL): one real app server for the browser tests of tests/security/, on a private
+    copy of the demo database, since those tests reset passwords, deactivate users and age sessions. Shared by
+    the modules there (a fixture of a module would start one server per module; they are slow to start)."""
+    from tests.browser_support import running_server
+
+    path = tmp_path_factory.mktemp("security") / "security.db"
+    shutil.copy(demo_db_url.removeprefix("sqlite:///"), path)
+    url = f"sqlite:///{path}"
+    with running_server(url) as server:
+        yield server, url
+
+
+@pytest.fixture(scope="module")
+def security_browser():
+    """Chromium for the browser tests of a tests/security/ module (each test opens its own contexts). Per module,
+    not per session: Playwright's sync API allows one running instance per thread, and other modules start their own."""
+    from tests.browser_support import chromium
+
+    with chromium() as instance:
+        yield instance

@@ -60,7 +60,7 @@ def test_wrong_password_is_refused(server, browser):
     page.get_by_label("Password", exact=True).fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Username or password is incorrect").wait_for(timeout=30_000)
-    assert page.get_by_text("Sign out").count() == 0
+    assert page.get_by_text("Sign out", exact=True).count() == 0
     page.close()
 
 

@@ -6,7 +6,7 @@ from sqlalchemy.exc import OperationalError
 from streamlit import cache_data
 
 from data import portfolio
-from tests.apptest_support import app
+from tests.apptest_support import app, signed_in_state
 
 
 def unreachable(*_args, **_kwargs):
@@ -16,8 +16,8 @@ def unreachable(*_args, **_kwargs):
 
 def _signed_in_run():
     at = app()
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = "director"
+    for key, value in signed_in_state("director").items():
+        at.session_state[key] = value
     return at.run()
 
 

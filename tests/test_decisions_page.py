@@ -66,11 +66,11 @@ def section_page(username: str, lang: str, section: str):
     from streamlit.testing.v1 import AppTest
 
     from components.frame import ENTERED_VIA_APP
-    from tests.apptest_support import ROOT
+    from tests.apptest_support import ROOT, signed_in_state
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "pages" / "decisions.py"), default_timeout=60)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = username
+    for key, value in signed_in_state(username).items():
+        at.session_state[key] = value
     at.session_state["lang"] = lang
     at.session_state[ENTERED_VIA_APP] = True
     at.session_state["decisions.section"] = section

@@ -223,11 +223,12 @@ TODAY = dt.date.today()
 #: that are otherwise acceptable, so only the role can be what refuses them
 COMMANDS = [
     ("users.create", "manage_users", lambda i: (users.create, dict(
-        username="newuser", display_name="New", password="Passw0rd-long", role="auditor", cooperative_id=None))),
+        username="newuser", display_name="New", password="Passw0rd-long", role="auditor", cooperative_id=i["A"]))),
     ("users.update", "manage_users", lambda i: (users.update, dict(
         user_id=i["user"], role="director", cooperative_id=i["A"], officer_id=None, active=True))),
     ("users.reset_password", "manage_users", lambda i: (users.reset_password, dict(
         user_id=i["user"], password="Passw0rd-long"))),
+    ("users.sign_out_everywhere", "manage_users", lambda i: (users.sign_out_everywhere, dict(user_id=i["user"]))),
     ("settings.update", "change_settings", lambda i: (settings_data.update, dict(changes={"max_upload_mb": "20"}))),
     ("assignments.create", "assign", lambda i: (assignments.create, dict(
         loan_id=i["LB"], officer_id=i["ana"], target_cents=100, deadline=TODAY + dt.timedelta(days=30)))),

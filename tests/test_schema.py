@@ -86,6 +86,18 @@ def test_upgrading_a_loaded_database_fills_the_new_summaries(tmp_path):
     engine.dispose()
 
 
+def _head_revision() -> str:
+    """The newest revision of data/migrations (not a literal: each new revision would have to edit this test)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from data.db import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
 @pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (TEST_DATABASE_URL)")
 def test_two_servers_migrating_at_once_both_start():
     """Two app servers starting together on a database behind the code: one migrates, the other waits on the

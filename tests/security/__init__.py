@@ -1,0 +1,1 @@
+"""Tests of the findings of the outside security test: one module per finding."""
