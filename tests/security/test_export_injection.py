@@ -151,8 +151,12 @@ def _run_page_collecting_downloads(page_path: str, username: str, section_key: s
     import streamlit as st
     from streamlit import runtime
 
-    st.session_state.update({"authentication_status": True, "username": username, "lang": "en",
-                             "entered_via_app": True, section_key: section})
+    from tests.apptest_support import signed_in_state
+
+    if "test.signed_in" not in st.session_state:  # a real server-side session, as the app requires
+        st.session_state.update(signed_in_state(username))
+        st.session_state["test.signed_in"] = True
+    st.session_state.update({"lang": "en", "entered_via_app": True, section_key: section})
     try:
         runpy.run_path(page_path, run_name="__main__")
     finally:
