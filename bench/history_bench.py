@@ -48,11 +48,20 @@ def export(source_url: str, folder: Path, months: int) -> tuple[dict[str, Path],
         for kind, frame in (("cooperatives", coops), ("villages", villages), ("officers", officers)):
             reference[kind] = folder / f"{kind}.csv"
             frame.to_csv(reference[kind], index=False)
-        tapes = []
+        tapes, frames = [], []
         for month in list_months(s)[-months:]:
-            path = folder / f"tape-{month:%Y-%m}.csv"
-            sample_frame(s, month, limit=10_000_000).to_csv(path, index=False)
+            frames.append((folder / f"tape-{month:%Y-%m}.csv", sample_frame(s, month, limit=10_000_000)))
+        # a loan refinancing one closed before the window names a contract the new union never sees: the
+        # importer refuses an unknown refinanced contract, so such links are left blank, as an export would
+        known = set().union(*(set(frame.contract_no) for _, frame in frames))
+        blanked = 0
+        for path, frame in frames:
+            unknown = (frame.refinances_contract != "") & ~frame.refinances_contract.isin(known)
+            blanked += int(unknown.sum())
+            frame.loc[unknown, "refinances_contract"] = ""
+            frame.to_csv(path, index=False)
             tapes.append(path)
+        print(f"refinancing links to loans before the window left blank: {blanked}")
     engine.dispose()
     return reference, tapes
 

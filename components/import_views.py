@@ -214,13 +214,15 @@ def import_section(viewer: Viewer, key: str = "import") -> None:
     _templates(viewer, kind, months, key)
     uploads = st.file_uploader(t("import.file"), type=["csv", "txt", "xlsx", "xlsm"], accept_multiple_files=True,
                                key=f"{key}.file.{kind}") or []
-    left, middle, right = st.columns(3)
     chosen_month = None
     if kind == "tape":
+        left, middle, right = st.columns(3)
         choices = [None, *_month_choices(months)]
         month_names = {m: t("import.month_from_file") if m is None else month_text(m) for m in choices}
         chosen_month = left.selectbox(t("import.month"), choices, format_func=month_names.__getitem__,
                                       key=f"{key}.month", help=t("import.month_help"))
+    else:
+        middle, right = st.columns(2)
     decimal_names = {d: t(f"import.decimal.{d}") for d in DECIMALS}
     decimal = middle.selectbox(t("import.decimal"), list(DECIMALS), format_func=decimal_names.__getitem__,
                                key=f"{key}.decimal")

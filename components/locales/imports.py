@@ -2,7 +2,7 @@
 
 EN = {
     # import section
-    "import.title": "Import the monthly loan tape",
+    "import.title": "Import records",
     "import.kind": "What to import",
     "import.kind.cooperatives": "Cooperatives",
     "import.kind.villages": "Villages",
@@ -33,7 +33,7 @@ EN = {
     "import.stage.month": "Month {done} of {total}: {label}…",
     "import.done_records": "Imported {rows} rows: {created} new, {updated} updated.",
     "import.valid_records": "{rows} rows are valid. Nothing has been written yet.",
-    "import.file": "Loan tape file (CSV or Excel)",
+    "import.file": "Files (CSV or Excel; several at once for tapes of several months)",
     "import.month": "Month of the tape",
     "import.month_from_file": "As stated in the file (month column)",
     "import.month_help": "Rows whose month column differs from the month chosen here are refused.",
@@ -239,7 +239,7 @@ EN = {
 }
 
 ES = {
-    "import.title": "Importar la cinta mensual de préstamos",
+    "import.title": "Importar registros",
     "import.kind": "Qué importar",
     "import.kind.cooperatives": "Cooperativas",
     "import.kind.villages": "Aldeas",
@@ -271,7 +271,7 @@ ES = {
     "import.stage.month": "Mes {done} de {total}: {label}…",
     "import.done_records": "Se importaron {rows} filas: {created} nuevas, {updated} actualizadas.",
     "import.valid_records": "{rows} filas son válidas. Aún no se ha escrito nada.",
-    "import.file": "Archivo de la cinta (CSV o Excel)",
+    "import.file": "Archivos (CSV o Excel; varios a la vez para cintas de varios meses)",
     "import.month": "Mes de la cinta",
     "import.month_from_file": "El indicado en el archivo (columna mes)",
     "import.month_help": "Se rechazan las filas cuya columna mes difiere del mes elegido aquí.",

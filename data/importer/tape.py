@@ -128,6 +128,7 @@ class _Checked:
     name_changes: list[tuple[int, str, str, str]] = field(default_factory=list)
     name_change_count: int = 0
     shrink: Shrink | None = None
+    refinanced: dict[str, int] = field(default_factory=dict)  # contract -> loan id of loans refinanced, not in file
 
 
 def _row_rules(values: dict, row_no: int, month: dt.date | None, problems: Problems) -> None:
@@ -304,7 +305,11 @@ def check(session: Session, *, actor: Actor, data: bytes, filename: str, month: 
     contracts = sorted({v["contract_no"] for v in rows if "contract_no" in v})
     existing = lookup_known(session, contracts)
     in_file = set(contracts)
+    # loans the file's rows refinance that are on record but not in this file (an earlier month's loans)
+    refinanced = lookup_known(session, sorted({v["refinances_contract"] for v in rows
+                                               if v.get("refinances_contract")} - in_file))
     checked = _Checked(rows, numbers, problems, month, ignored, existing, cooperatives, table.encoding)
+    checked.refinanced = {contract: known.loan_id for contract, known in refinanced.items()}
     first_row: dict[str, int] = {}
     for done, (row_no, values) in enumerate(zip(numbers, rows)):
         _row_rules(values, row_no, month, problems)
@@ -331,7 +336,8 @@ def check(session: Session, *, actor: Actor, data: bytes, filename: str, month: 
                                  "error.import.officer_other_cooperative"))
             else:
                 values["officer_id"] = officer[0]
-        _optional_columns(values, row_no, coop_id, actor, villages, existing, in_file, month, problems)
+        _optional_columns(values, row_no, coop_id, actor, villages, {**refinanced, **existing}, in_file, month,
+                          problems)
         known = existing.get(contract)
         if coop_id is not None:
             values["cooperative_id"] = coop_id
@@ -395,7 +401,8 @@ def import_tape(session: Session, *, actor: Actor, data: bytes, filename: str, m
         try:
             batch_id = batches.start(session, actor=actor, kind="tape", month=checked.month, filename=filename,
                                      rows=len(checked.rows), cooperative_ids=checked.cooperative_ids)
-            counts = tape_write.write(session, rows=checked.rows, existing=checked.existing, month=checked.month,
+            counts = tape_write.write(session, rows=checked.rows, existing=checked.existing,
+                                      refinanced=checked.refinanced, month=checked.month,
                                       cooperative_ids=checked.cooperative_ids, batch_id=batch_id,
                                       step=lambda f: progress and progress(min(f, 0.9), "import.stage.write"))
             _audit(session, actor, checked, filename, batch_id, counts)

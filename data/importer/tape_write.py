@@ -190,9 +190,12 @@ class _Borrowers:
         return changes, before
 
 
-def write(session: Session, *, rows: list[dict], existing: dict[str, Known], month: dt.date, cooperative_ids: set[int],
-          batch_id: int, step: Callable[[float], None]) -> dict[str, int]:
-    """Write a checked tape (never commits); returns the counts for the audit row and the page."""
+def write(session: Session, *, rows: list[dict], existing: dict[str, Known], refinanced: dict[str, int],
+          month: dt.date, cooperative_ids: set[int], batch_id: int, step: Callable[[float], None]) -> dict[str, int]:
+    """Write a checked tape (never commits); returns the counts for the audit row and the page.
+
+    ``existing``: the file's contracts already on record; ``refinanced``: contract -> id of the loans the rows
+    refinance that are on record but not in the file."""
     coops = sorted(cooperative_ids)
     total = max(len(rows), 1)
     # only the file's cooperatives: another cooperative's rows of the month are never touched
@@ -216,7 +219,7 @@ def write(session: Session, *, rows: list[dict], existing: dict[str, Known], mon
 
     new_rows = [(v, b) for v, b in zip(rows, borrower_of) if v["contract_no"] not in existing]
     new_loan_ids = _reserve_ids(session, loan_table, len(new_rows))
-    loan_ids = {c: known.loan_id for c, known in existing.items()}
+    loan_ids = {**refinanced, **{c: known.loan_id for c, known in existing.items()}}
     loan_ids.update(zip((v["contract_no"] for v, _ in new_rows), new_loan_ids))
     links = []
     for batch_start in range(0, len(new_rows), BATCH):
