@@ -10,7 +10,7 @@ from components.i18n import label, t
 from data import settings as settings_store
 from data import users
 from domain.roles import OFFICER, ROLES
-from domain.settings import Settings
+from domain.settings import MAX_ASSIGNMENT_DAYS, Settings
 
 UNION = 0  # the "whole union" choice in a cooperative select box
 
@@ -103,6 +103,9 @@ def settings_form(viewer: Viewer, current: Settings) -> None:
             "evergreen_window_days": left.number_input(t("admin.setting.evergreen_window_days"), 1, 365,
                                                        current.evergreen_window_days),
             "max_upload_mb": left.number_input(t("admin.setting.max_upload_mb"), 1, 500, current.max_upload_mb),
+            "default_assignment_days": right.number_input(t("admin.setting.default_assignment_days"), 1,
+                                                          MAX_ASSIGNMENT_DAYS, current.default_assignment_days,
+                                                          help=t("admin.setting.default_assignment_days_help")),
         }
         if st.form_submit_button(t("admin.settings_submit")):
             changes = {name: str(value) for name, value in values.items() if value != getattr(current, name)}

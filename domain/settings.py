@@ -6,6 +6,9 @@ from dataclasses import dataclass, field, fields
 
 from domain.classes import Thresholds
 
+#: the longest default deadline an admin may set (five years): beyond it a deadline no longer holds anyone to account
+MAX_ASSIGNMENT_DAYS = 1825
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -23,6 +26,7 @@ class Settings:
     evergreen_window_days: int = 30
     max_upload_mb: int = 50
     import_max_shrink_pct: float = 10.0  # a tape leaving out more of the open loans needs confirming (demo: 4-5 % close a month)
+    default_assignment_days: int = 180  # a new assignment's proposed deadline: this many days after assigning
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -47,6 +51,8 @@ class Settings:
             raise ValueError("max_upload_mb: between 1 and 500")
         if not 0 <= self.import_max_shrink_pct <= 100:
             raise ValueError("import_max_shrink_pct: between 0 and 100")
+        if not 1 <= self.default_assignment_days <= MAX_ASSIGNMENT_DAYS:
+            raise ValueError(f"default_assignment_days: between 1 and {MAX_ASSIGNMENT_DAYS}")
 
 
 SETTING_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Settings) if f.name != "extra")
