@@ -8,13 +8,21 @@ import streamlit as st
 
 from components import store
 from components.i18n import t
-from data.errors import ValidationError
+from data.errors import RowError, ValidationError
 
 T = TypeVar("T")
 
 
 def error_text(error: ValidationError) -> str:
-    return t(error.key, **error.params)
+    """The error in words; a bad row of a batch says which row (and how many others) first."""
+    text = t(error.key, **error.params)
+    if isinstance(error, RowError):
+        where = (t("common.row_label", row=error.row, label=error.label) if error.label
+                 else t("common.row", row=error.row))
+        text = f"{where}: {text}"
+        if error.others:
+            text = f"{text} {t('common.rows_also_refused', count=error.others)}"
+    return text
 
 
 def submit(command: Callable[..., T], *, success: str | None = None, **arguments: Any) -> T | None:
