@@ -108,15 +108,17 @@ def _choices(npls: pd.DataFrame, active: pd.DataFrame, names: dict[int, str]) ->
 
 def _editor_frame(proposal: pd.DataFrame) -> pd.DataFrame:
     basis = {rules.BY_ORIGINATOR: t("unowned.basis.originator"), rules.BY_COOPERATIVE: t("unowned.basis.cooperative")}
+    # what can be edited comes first, so it is on screen without scrolling the table sideways
     return pd.DataFrame({
-        "contract_no": proposal.contract_no, "borrower": proposal.borrower, "cooperative": proposal.cooperative,
-        "loan_class": [label("class", c) for c in proposal.loan_class],
-        "segment": [label("segment", s) for s in proposal.segment],
-        "balance": proposal.balance_cents.astype("float64") / 100,
-        "basis": [basis.get(b, "—") for b in proposal.basis],
+        "contract_no": proposal.contract_no,
         "officer_id": pd.array([None if o is None else int(o) for o in proposal.officer_id], dtype="Int64"),
         "target": proposal.target_cents.astype("float64") / 100,
         "deadline": list(proposal.deadline),
+        "balance": proposal.balance_cents.astype("float64") / 100,
+        "basis": [basis.get(b, "—") for b in proposal.basis],
+        "segment": [label("segment", s) for s in proposal.segment],
+        "loan_class": [label("class", c) for c in proposal.loan_class],
+        "cooperative": proposal.cooperative, "borrower": proposal.borrower,
     }).reset_index(drop=True)
 
 
@@ -168,7 +170,7 @@ def bulk_assign(viewer: Viewer, *, scope: Scope, month: dt.date, figures: tuple[
                "segment": t("common.segment"), "balance": t("common.balance"), "basis": t("unowned.col.basis")}
     config = {name: st.column_config.Column(text) for name, text in columns.items()}
     config["balance"] = st.column_config.NumberColumn(columns["balance"], format=f"{symbol}%,.2f")
-    config["officer_id"] = st.column_config.SelectboxColumn(t("common.officer"), options=list(names),
+    config["officer_id"] = st.column_config.SelectboxColumn(t("common.officer"), options=list(names), width="medium",
                                                             format_func=lambda i: names.get(int(i), str(i)))
     config["target"] = st.column_config.NumberColumn(t("officers.form.target", symbol=symbol), min_value=0.0,
                                                      step=0.01, format=f"{symbol}%,.2f")
@@ -176,7 +178,8 @@ def bulk_assign(viewer: Viewer, *, scope: Scope, month: dt.date, figures: tuple[
                                                      format="YYYY-MM-DD")
     version = "-".join(f"{c}:{o}" for c, o in sorted(chosen.items()))
     edited = st.data_editor(_editor_frame(proposal), hide_index=True, width="stretch", num_rows="fixed",
-                            column_config=config, disabled=list(columns), key=f"unowned.bulk.editor.{version}")
+                            column_config=config, disabled=list(columns), placeholder="—",
+                            key=f"unowned.bulk.editor.{version}")
     st.caption(t("unowned.bulk.rules"))
     rows = rows_to_write(proposal, edited)
     left_out = len(proposal) - len(rows)
