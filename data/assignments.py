@@ -57,7 +57,7 @@ def _check_terms(session: Session, *, actor: Actor, loan: Loan, officer_id: int,
         raise ValidationError("target", "error.assignments.target_above_balance", balance=f"{balance / 100:,.2f}")
     if assigned_on > today:
         raise ValidationError("assigned_on", "error.assignments.assigned_in_future")
-    if deadline <= assigned_on:
+    if not isinstance(deadline, dt.date) or deadline <= assigned_on:  # a cell emptied in the bulk preview: None
         raise ValidationError("deadline", "error.assignments.deadline_not_after_assignment",
                               assigned_on=assigned_on.isoformat())
 

@@ -200,6 +200,7 @@ BAD_ROWS = [
     ("deadline before today", ("U3", "ben", 5000, TODAY - dt.timedelta(days=1)), "deadline",
      "error.assignments.deadline_not_after_assignment"),
     ("deadline today", ("U3", "ben", 5000, TODAY), "deadline", "error.assignments.deadline_not_after_assignment"),
+    ("no deadline", ("U3", "ben", 5000, None), "deadline", "error.assignments.deadline_not_after_assignment"),
     ("zero target", ("U3", "ben", 0, LATER), "target", "error.assignments.target_not_positive"),
     ("target above the balance", ("U3", "ben", 5001, LATER), "target", "error.assignments.target_above_balance"),
     ("not an NPL", ("U5", "ana", 100, LATER), "loan", "error.assignments.not_npl"),
