@@ -14,7 +14,7 @@ from components.i18n import label, t
 from data import settings as settings_store
 from data import users
 from domain.roles import OFFICER, ROLES
-from domain.settings import Settings
+from domain.settings import MAX_ASSIGNMENT_DAYS, Settings
 
 UNION = 0  # the "whole union" choice in a cooperative select box
 
@@ -130,6 +130,9 @@ def settings_form(viewer: Viewer, current: Settings) -> None:
                                                        current.session_idle_minutes),
             "session_max_hours": right.number_input(t("admin.setting.session_max_hours"), 1, 24,
                                                     current.session_max_hours),
+            "default_assignment_days": right.number_input(t("admin.setting.default_assignment_days"), 1,
+                                                          MAX_ASSIGNMENT_DAYS, current.default_assignment_days,
+                                                          help=t("admin.setting.default_assignment_days_help")),
         }
         if st.form_submit_button(t("admin.settings_submit")):
             changes = {name: str(value) for name, value in values.items() if value != getattr(current, name)}

@@ -7,16 +7,24 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from components import store
-from components.format import plain_params
+from components.format import plain, plain_params
 from components.i18n import t
-from data.errors import ValidationError
+from data.errors import RowError, ValidationError
 
 T = TypeVar("T")
 
 
 def error_text(error: ValidationError) -> str:
-    """The translated message; its parameters may hold typed text, shown inside st.error's markdown escaped."""
-    return t(error.key, **plain_params(error.params))
+    """The error in words; a bad row of a batch says which row (and how many others) first. Parameters may hold
+    typed text, shown inside st.error's markdown escaped."""
+    text = t(error.key, **plain_params(error.params))
+    if isinstance(error, RowError):
+        where = (t("common.row_label", row=error.row, label=plain(error.label)) if error.label
+                 else t("common.row", row=error.row))
+        text = f"{where}: {text}"
+        if error.others:
+            text = f"{text} {t('common.rows_also_refused', count=error.others)}"
+    return text
 
 
 def submit(command: Callable[..., T], *, success: str | None = None, **arguments: Any) -> T | None:

@@ -14,6 +14,8 @@ class Kpi:
     #: "inverse" when a fall is good news (NPL balance), "normal" when a rise is
     delta_color: str = "inverse"
     help: str | None = None
+    #: "off" for a delta that is a second figure (a balance beside a count) rather than a change
+    delta_arrow: str = "auto"
 
 
 PER_ROW = 5
@@ -25,4 +27,4 @@ def show(kpis: list[Kpi]) -> None:
         row = kpis[start:start + PER_ROW]
         for column, kpi in zip(st.columns(PER_ROW), row):
             column.metric(kpi.label, kpi.value, delta=kpi.delta, delta_color=kpi.delta_color, help=kpi.help,
-                          border=True)
+                          border=True, delta_arrow=kpi.delta_arrow)

@@ -25,7 +25,7 @@ from components.kpis import Kpi
 from components.theme import CLASS_COLORS, METHOD_COLORS, TARGET_COLOR
 from data import assignments, officers
 from domain import accountability, figures
-from domain.assignments import DEADLINE_STATUSES, OPEN
+from domain.assignments import DEADLINE_STATUSES, OPEN, default_deadline
 from domain.classes import CLASSES
 from domain.roles import can
 
@@ -300,7 +300,7 @@ def _officer_choice(officer_list: pd.DataFrame, key: str) -> int | None:
 
 
 def assign_form(viewer: Viewer, *, npls: pd.DataFrame, officer_list: pd.DataFrame, symbol: str,
-                today: dt.date) -> None:
+                today: dt.date, days: int) -> None:
     """Assign an NPL with no responsible officer: officer, target and deadline (checked by the command)."""
     _flash()
     if npls.empty:
@@ -315,7 +315,7 @@ def assign_form(viewer: Viewer, *, npls: pd.DataFrame, officer_list: pd.DataFram
         left, right = st.columns(2)
         target = left.number_input(t("officers.form.target", symbol=symbol), min_value=0.0, step=100.0,
                                    format="%.2f", key="officers.assign.target")
-        deadline = right.date_input(t("officers.form.deadline"), value=today + dt.timedelta(days=180),
+        deadline = right.date_input(t("officers.form.deadline"), value=default_deadline(today, days),
                                     key="officers.assign.deadline")
         st.caption(t("officers.form.rules"))
         submitted = st.form_submit_button(t("officers.form.assign"), type="primary")
@@ -326,7 +326,7 @@ def assign_form(viewer: Viewer, *, npls: pd.DataFrame, officer_list: pd.DataFram
 
 
 def reassign_form(viewer: Viewer, *, open_rows: pd.DataFrame, officer_list: pd.DataFrame, symbol: str,
-                  today: dt.date) -> None:
+                  today: dt.date, days: int) -> None:
     """Hand one of this officer's open assignments to another officer; the old one stays in the history."""
     _flash()
     choices = {int(r.assignment_id): f"#{r.assignment_id} · {r.contract_no} · {r.borrower} · "
@@ -340,7 +340,7 @@ def reassign_form(viewer: Viewer, *, open_rows: pd.DataFrame, officer_list: pd.D
         left, right = st.columns(2)
         target = left.number_input(t("officers.form.target", symbol=symbol), min_value=0.0, step=100.0,
                                    format="%.2f", key="officers.reassign.target")
-        deadline = right.date_input(t("officers.form.deadline"), value=today + dt.timedelta(days=180),
+        deadline = right.date_input(t("officers.form.deadline"), value=default_deadline(today, days),
                                     key="officers.reassign.deadline")
         st.caption(t("officers.form.reassign_rules"))
         submitted = st.form_submit_button(t("officers.form.reassign"), type="primary")
@@ -472,4 +472,5 @@ def detail(viewer: Viewer, officer_id: int, *, ctx: PageContext, today: dt.date,
                 candidates = store.read(officers.list_officers, scope=scope, active_only=True)
                 candidates = candidates[(candidates.id != officer_id)
                                         & (candidates.cooperative_id == info["cooperative_id"])]
-                reassign_form(viewer, open_rows=open_rows, officer_list=candidates, symbol=symbol, today=today)
+                reassign_form(viewer, open_rows=open_rows, officer_list=candidates, symbol=symbol, today=today,
+                              days=ctx.settings.default_assignment_days)

@@ -1,4 +1,4 @@
-"""Assigning NPLs to officers: assign and reassign, validated, audited, history kept.
+"""Assigning NPLs to officers: assign (one or many at once) and reassign, validated, audited, history kept.
 
 A reassignment never edits the old responsibility away: the old assignment is closed with the outcome
 'reassigned' and the new one points back to it through ``previous_assignment_id``.
@@ -6,16 +6,21 @@ A reassignment never edits the old responsibility away: the old assignment is cl
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.audit import record
-from data.errors import ValidationError, require_role
+from data.errors import RowError, ValidationError, require_role
 from data.models import Assignment, Loan, LoanMonth, Officer
 from domain.assignments import OPEN, REASSIGNED
 from domain.classes import is_npl
 from domain.scope import Actor
+
+#: the most NPLs one bulk assignment writes (the preview shows at most this many)
+BULK_LIMIT = 500
 
 
 def _snapshot(row: Assignment) -> dict:
@@ -52,16 +57,37 @@ def _check_terms(session: Session, *, actor: Actor, loan: Loan, officer_id: int,
         raise ValidationError("target", "error.assignments.target_above_balance", balance=f"{balance / 100:,.2f}")
     if assigned_on > today:
         raise ValidationError("assigned_on", "error.assignments.assigned_in_future")
-    if deadline <= assigned_on:
+    if not isinstance(deadline, dt.date) or deadline <= assigned_on:  # a cell emptied in the bulk preview: None
         raise ValidationError("deadline", "error.assignments.deadline_not_after_assignment",
                               assigned_on=assigned_on.isoformat())
 
 
-def _loan_in_scope(session: Session, actor: Actor, loan_id: int) -> Loan:
-    loan = session.get(Loan, loan_id) if loan_id is not None else None
+def _loan_in_scope(session: Session, actor: Actor, loan_id: int, *, lock: bool = False) -> Loan:
+    loan = session.get(Loan, loan_id, with_for_update=lock) if loan_id is not None else None
     if loan is None or not actor.scope.allows(loan.cooperative_id):
         raise ValidationError("loan", "error.assignments.loan_out_of_scope")
     return loan
+
+
+def _check_new(session: Session, *, actor: Actor, loan_id: int, officer_id: int, target_cents: int,
+               deadline: dt.date, assigned_on: dt.date, today: dt.date) -> Loan:
+    """Every check of a new assignment (single or bulk): the loan is an NPL in scope with no open assignment,
+    then the terms. The loan row is locked first (FOR UPDATE on PostgreSQL), so a supervisor assigning the same
+    loan at the same moment waits for this transaction and then finds the loan assigned."""
+    loan = _loan_in_scope(session, actor, loan_id, lock=True)
+    latest = _latest_month(session, loan.id)
+    if latest is None or not is_npl(latest.loan_class):
+        raise ValidationError("loan", "error.assignments.not_npl")
+    if _open_assignment(session, loan.id) is not None:
+        raise ValidationError("loan", "error.assignments.already_assigned")
+    _check_terms(session, actor=actor, loan=loan, officer_id=officer_id, target_cents=target_cents,
+                 deadline=deadline, assigned_on=assigned_on, today=today)
+    return loan
+
+
+def _new_row(loan: Loan, *, officer_id: int, target_cents: int, deadline: dt.date, assigned_on: dt.date) -> Assignment:
+    return Assignment(loan_id=loan.id, officer_id=officer_id, cooperative_id=loan.cooperative_id,
+                      assigned_on=assigned_on, target_cents=target_cents, deadline=deadline, outcome=OPEN)
 
 
 def create(session: Session, *, actor: Actor, loan_id: int, officer_id: int, target_cents: int, deadline: dt.date,
@@ -70,21 +96,77 @@ def create(session: Session, *, actor: Actor, loan_id: int, officer_id: int, tar
     require_role(actor, "assign")
     today = today or dt.date.today()
     assigned_on = assigned_on or today
-    loan = _loan_in_scope(session, actor, loan_id)
-    latest = _latest_month(session, loan.id)
-    if latest is None or not is_npl(latest.loan_class):
-        raise ValidationError("loan", "error.assignments.not_npl")
-    if _open_assignment(session, loan.id) is not None:
-        raise ValidationError("loan", "error.assignments.already_assigned")
-    _check_terms(session, actor=actor, loan=loan, officer_id=officer_id, target_cents=target_cents,
-                 deadline=deadline, assigned_on=assigned_on, today=today)
-    row = Assignment(loan_id=loan.id, officer_id=officer_id, cooperative_id=loan.cooperative_id,
-                     assigned_on=assigned_on, target_cents=target_cents, deadline=deadline, outcome=OPEN)
+    loan = _check_new(session, actor=actor, loan_id=loan_id, officer_id=officer_id, target_cents=target_cents,
+                      deadline=deadline, assigned_on=assigned_on, today=today)
+    row = _new_row(loan, officer_id=officer_id, target_cents=target_cents, deadline=deadline, assigned_on=assigned_on)
     session.add(row)
     session.flush()
     record(session, actor=actor, action="assignment.create", entity="assignment", entity_id=row.id,
            after=_snapshot(row))
     return row
+
+
+@dataclass(frozen=True)
+class NewAssignment:
+    """One row of a bulk assignment: the loan, the officer who will answer for it, the target and the deadline."""
+
+    loan_id: int
+    officer_id: int
+    target_cents: int
+    deadline: dt.date
+
+
+def create_many(session: Session, *, actor: Actor, rows: Sequence[NewAssignment],
+                today: dt.date | None = None) -> list[Assignment]:
+    """Assign many NPLs at once, all or nothing: every row passes the checks of ``create`` (and no loan
+    appears twice) or nothing is written. One audit row lists the batch.
+
+    A refused batch raises ``RowError`` for its first bad row, counting the others, so the page can say which
+    row to fix; a loan assigned by someone else since the preview was read is refused as already assigned.
+    """
+    require_role(actor, "assign")
+    today = today or dt.date.today()
+    rows = list(rows)
+    if not rows:
+        raise ValidationError("rows", "error.assignments.bulk_empty")
+    if len(rows) > BULK_LIMIT:
+        raise ValidationError("rows", "error.assignments.bulk_too_many", limit=BULK_LIMIT)
+    # lock every loan of the batch in one statement, in id order, before checking any (no deadlock between
+    # two batches sharing loans; an out-of-scope id locks nothing and is refused below)
+    wanted = sorted({r.loan_id for r in rows if isinstance(r.loan_id, int) and not isinstance(r.loan_id, bool)})
+    session.scalars(select(Loan.id).where(Loan.id.in_(wanted)).order_by(Loan.id).with_for_update()).all()
+    loans, failures, seen = [], [], set()
+    for number, row in enumerate(rows, start=1):
+        try:
+            if row.loan_id in seen:
+                raise ValidationError("loan", "error.assignments.bulk_duplicate")
+            seen.add(row.loan_id)
+            loans.append(_check_new(session, actor=actor, loan_id=row.loan_id, officer_id=row.officer_id,
+                                    target_cents=row.target_cents, deadline=row.deadline, assigned_on=today,
+                                    today=today))
+        except ValidationError as error:
+            failures.append((number, row, error))
+    if failures:
+        number, row, error = failures[0]
+        raise RowError(number, _row_label(session, actor, row.loan_id), error, others=len(failures) - 1)
+    created = [_new_row(loan, officer_id=row.officer_id, target_cents=row.target_cents, deadline=row.deadline,
+                        assigned_on=today) for loan, row in zip(loans, rows)]
+    session.add_all(created)
+    session.flush()
+    record(session, actor=actor, action="assignment.create_many", entity="assignment",
+           entity_id=f"{created[0].id}-{created[-1].id}",
+           after={"count": len(created), "assigned_on": today,
+                  "target_cents": sum(r.target_cents for r in created),
+                  "loan_ids": [r.loan_id for r in created],
+                  "assignments": [[r.id, r.loan_id, r.officer_id, r.target_cents, r.deadline] for r in created],
+                  "columns": ["id", "loan_id", "officer_id", "target_cents", "deadline"]})
+    return created
+
+
+def _row_label(session: Session, actor: Actor, loan_id: object) -> str | None:
+    """A refused row's contract number, only for a loan the actor may see (no existence oracle)."""
+    loan = session.get(Loan, loan_id) if isinstance(loan_id, int) and not isinstance(loan_id, bool) else None
+    return loan.contract_no if loan is not None and actor.scope.allows(loan.cooperative_id) else None
 
 
 def reassign(session: Session, *, actor: Actor, assignment_id: int, officer_id: int, target_cents: int,

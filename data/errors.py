@@ -21,3 +21,12 @@ def require_role(actor, action: str) -> None:
 
     if actor is None or not can(actor.role, action):
         raise PermissionError(f"role {getattr(actor, 'role', None)} may not {action}")
+
+
+class RowError(ValidationError):
+    """A bad row of a batch command: which row (1-based), its label when the viewer may know it (a contract
+    number in scope, never one outside it), the row's own error, and how many other rows were refused too."""
+
+    def __init__(self, row: int, label: str | None, error: ValidationError, others: int = 0) -> None:
+        super().__init__(error.field, error.key, **error.params)
+        self.row, self.label, self.error, self.others = row, label, error, others

@@ -13,10 +13,12 @@ import pandas as pd
 from sqlalchemy import and_, case, exists, extract, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
+from data.aggregates import segment_expr
 from data.frames import frame as to_frame
 from data.models import (AppUser, Assignment, Borrower, CollectionAction, Cooperative, Decision, DecisionAssignment,
                          Loan, LoanMonth, Officer, PortfolioMonth, Review)
 from data.scoping import scoped
+from data.settings import get as get_settings
 from domain.accountability import BEHIND_STATUSES
 from domain.assignments import DUE_SOON, DUE_SOON_DAYS, MET, MET_LATE, ON_TRACK, OPEN, OVERDUE, RECOVERED
 from domain.classes import NPL_CLASSES
@@ -257,18 +259,49 @@ def list_decisions(session: Session, *, scope: Scope, officer_id: int) -> pd.Dat
                                   "revocation_reason", "assignments"])
 
 
-def list_assignable_npls(session: Session, *, scope: Scope, month: dt.date, limit: int | None = 500) -> pd.DataFrame:
-    """NPLs at ``month`` with no open assignment, largest balance first: the loans waiting for an officer."""
+def _unowned_select(session: Session, columns, *, scope: Scope, month: dt.date, segment: str | None):
+    """NPLs at ``month`` with no open assignment (no named person answers for them), in the viewer's scope.
+
+    The one definition of "NPL with no named person" (docs/data-model.md): the count, the balance and the
+    list below all select from it. An officer scope matches nothing: assigning is a supervisor's task.
+    """
     has_open = exists().where(Assignment.loan_id == LoanMonth.loan_id, Assignment.outcome == OPEN)
-    stmt = (select(Loan.id, Loan.contract_no, Borrower.name, LoanMonth.cooperative_id, LoanMonth.loan_class,
-                   LoanMonth.outstanding_cents)
+    stmt = (select(*columns).select_from(LoanMonth)
             .join(Loan, Loan.id == LoanMonth.loan_id)
+            .where(LoanMonth.month == month, LoanMonth.loan_class.in_(NPL_CLASSES), ~has_open))
+    if segment is not None:
+        stmt = stmt.where(segment_expr(get_settings(session).segment_cutoff) == segment)
+    return scoped(stmt, scope, cooperative_col=LoanMonth.cooperative_id)
+
+
+def unowned_npl_totals(session: Session, *, scope: Scope, month: dt.date,
+                       segment: str | None = None) -> tuple[int, int]:
+    """(count, balance in cents) of the NPLs at ``month`` with no open assignment."""
+    stmt = _unowned_select(session, [func.count(), func.coalesce(func.sum(LoanMonth.outstanding_cents), 0)],
+                           scope=scope, month=month, segment=segment)
+    count, cents = session.execute(stmt).one()
+    return int(count), int(cents)
+
+
+def list_assignable_npls(session: Session, *, scope: Scope, month: dt.date, segment: str | None = None,
+                         limit: int | None = 500) -> pd.DataFrame:
+    """The NPLs of ``unowned_npl_totals``, largest balance first (bounded by ``limit``; None for the download),
+    with what proposing an officer needs: issue date and segment, the originating officer and whether that
+    officer is still active."""
+    segment_col = segment_expr(get_settings(session).segment_cutoff)
+    originator = aliased(Officer)
+    columns = [Loan.id, Loan.contract_no, Borrower.name, LoanMonth.cooperative_id, Cooperative.name,
+               LoanMonth.loan_class, LoanMonth.outstanding_cents, LoanMonth.days_past_due, Loan.issue_date,
+               segment_col, Loan.officer_id, originator.name, originator.active, originator.cooperative_id]
+    stmt = (_unowned_select(session, columns, scope=scope, month=month, segment=segment)
             .join(Borrower, Borrower.id == Loan.borrower_id)
-            .where(LoanMonth.month == month, LoanMonth.loan_class.in_(NPL_CLASSES), ~has_open)
+            .join(Cooperative, Cooperative.id == LoanMonth.cooperative_id)
+            .join(originator, originator.id == Loan.officer_id)
             .order_by(LoanMonth.outstanding_cents.desc(), Loan.id))
-    # an officer scope sees nothing here: assigning is a supervisor's task
-    stmt = scoped(stmt, scope, cooperative_col=LoanMonth.cooperative_id)
     if limit is not None:
         stmt = stmt.limit(limit)
-    return to_frame(session, stmt, ["loan_id", "contract_no", "borrower", "cooperative_id", "loan_class",
-                                  "balance_cents"])
+    frame = to_frame(session, stmt, ["loan_id", "contract_no", "borrower", "cooperative_id", "cooperative",
+                                     "loan_class", "balance_cents", "days_past_due", "issue_date", "segment",
+                                     "originator_id", "originator", "originator_active",
+                                     "originator_cooperative_id"])
+    return frame.astype({"balance_cents": "int64", "days_past_due": "int64", "originator_active": "bool"})

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field, fields
 
 from domain.classes import Thresholds
 
+#: the longest default deadline an admin may set (five years): beyond it a deadline no longer holds anyone to account
+MAX_ASSIGNMENT_DAYS = 1825
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -25,6 +28,7 @@ class Settings:
     import_max_shrink_pct: float = 10.0  # a tape leaving out more of the open loans needs confirming (demo: 4-5 % close a month)
     session_idle_minutes: int = 30  # a signed-in session unused this long ends (data/sessions.py)
     session_max_hours: int = 12  # a session ends this long after sign-in, however active
+    default_assignment_days: int = 180  # a new assignment's proposed deadline: this many days after assigning
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -55,6 +59,8 @@ class Settings:
             raise ValueError("session_max_hours: between 1 and 24 hours")
         if self.session_idle_minutes > self.session_max_hours * 60:
             raise ValueError("session_idle_minutes: not longer than the session lifetime")
+        if not 1 <= self.default_assignment_days <= MAX_ASSIGNMENT_DAYS:
+            raise ValueError(f"default_assignment_days: between 1 and {MAX_ASSIGNMENT_DAYS}")
 
 
 SETTING_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Settings) if f.name != "extra")

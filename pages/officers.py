@@ -3,6 +3,7 @@ import datetime as dt
 
 import streamlit as st
 
+from components import bulk_assign as unowned
 from components import context, filters, frame, kpis, store, tables
 from components import officer_views as views
 from components.i18n import t
@@ -31,7 +32,8 @@ if table.empty:
     st.info(t("officers.none"))
     st.stop()
 gap_total = store.read(officers.count_accountability_gaps, scope=chosen.scope, today=today)
-kpis.show(views.kpi_row(accountability.totals(table), gap_total, symbol))
+no_one = unowned.totals(chosen.scope, month)
+kpis.show([*views.kpi_row(accountability.totals(table), gap_total, symbol), unowned.kpi(no_one, symbol, month)])
 
 union_view = chosen.cooperative_id is None and table.cooperative_id.nunique() > 1
 rates = accountability.on_time_by_month(store.read(officers.on_time_by_deadline_month, scope=chosen.scope,
@@ -51,9 +53,19 @@ gaps = store.read(officers.list_accountability_gaps, scope=chosen.scope, today=t
 views.gap_list(gaps, total=gap_total, symbol=symbol, today=today,
                read_all=tables.read_all(officers.list_accountability_gaps, scope=chosen.scope, today=today, limit=None))
 
+st.subheader(t("unowned.title"), anchor=False)
+st.caption(t("unowned.help"))
+unowned.flash()
+unowned.summary(chosen.scope, month, no_one, symbol=symbol, key="officers.unowned")
+if manage and no_one[0]:
+    with st.expander(t("unowned.bulk.title"), icon=":material/playlist_add_check:"):
+        unowned.bulk_assign(viewer, scope=chosen.scope, month=month, figures=no_one, settings=ctx.settings,
+                            today=today)
+
 if manage:
     st.subheader(t("officers.form.assign_title"), anchor=False)
-    npls = store.read(officers.list_assignable_npls, scope=chosen.scope, month=month)
+    npls = store.read(officers.list_assignable_npls, scope=chosen.scope, month=month, limit=unowned.PREVIEW_ROWS)
     candidates = store.read(officers.list_officers, scope=chosen.scope, active_only=True)
-    views.assign_form(viewer, npls=npls, officer_list=candidates, symbol=symbol, today=today)
+    views.assign_form(viewer, npls=npls, officer_list=candidates, symbol=symbol, today=today,
+                      days=ctx.settings.default_assignment_days)
 st.caption(t("officers.definitions", today=today.isoformat(), month=month.strftime("%Y-%m")))

@@ -1,6 +1,7 @@
 """The director's overview: is the absolute NPL balance falling, where, and how loans migrate."""
 import streamlit as st
 
+from components import bulk_assign as unowned
 from components import charts, context, filters, frame, kpis, store
 from components.format import money, month, share
 from components.i18n import label, t
@@ -9,6 +10,7 @@ from components.report_views import report_button
 from data import portfolio
 from domain import figures
 from domain.classes import CLASSES, CLOSED_LOAN, NEW_LOAN, NPL_CLASSES
+from domain.roles import can
 
 viewer = frame.require("overview")
 ctx = context.load(viewer)
@@ -17,7 +19,9 @@ frame.header("overview", viewer, chosen.cooperative_name)
 symbol = ctx.symbol
 
 balances = store.read(portfolio.balances_by_month, scope=chosen.scope, first=ctx.months[0], last=chosen.last)
-kpis.show(kpi_row(balances, chosen, ctx))
+latest = ctx.months[-1]  # who answers for an NPL is a fact of today: the latest month, whatever the period
+no_one = unowned.totals(chosen.scope, latest, chosen.segment)
+kpis.show([*kpi_row(balances, chosen, ctx), unowned.kpi(no_one, symbol, latest)])
 report_button(viewer, ctx, chosen.last, key="overview.report", scope=chosen.scope)
 
 class_names = {c: label("class", c) for c in (*CLASSES, NEW_LOAN, CLOSED_LOAN)}
@@ -71,6 +75,12 @@ if from_month < to_month:
         tab.dataframe(table / 100 if money_symbol else table, column_config={
             c: st.column_config.NumberColumn(format=f"{symbol}%,.0f" if money_symbol else "%,d")
             for c in table.columns})
+
+st.subheader(t("unowned.title"), anchor=False)
+st.caption(t("unowned.help"))
+unowned.summary(chosen.scope, latest, no_one, symbol=symbol, key="overview.unowned", segment=chosen.segment)
+if no_one[0] and can(viewer.role, "assign"):
+    unowned.link_to_officers(chosen.cooperative_id)
 
 st.subheader(t("overview.largest", month=month(chosen.last)))
 largest_table(chosen, symbol)

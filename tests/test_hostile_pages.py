@@ -232,6 +232,8 @@ COMMANDS = [
     ("settings.update", "change_settings", lambda i: (settings_data.update, dict(changes={"max_upload_mb": "20"}))),
     ("assignments.create", "assign", lambda i: (assignments.create, dict(
         loan_id=i["LB"], officer_id=i["ana"], target_cents=100, deadline=TODAY + dt.timedelta(days=30)))),
+    ("assignments.create_many", "assign", lambda i: (assignments.create_many, dict(rows=[assignments.NewAssignment(
+        loan_id=i["LB"], officer_id=i["ana"], target_cents=100, deadline=TODAY + dt.timedelta(days=30))]))),
     ("assignments.reassign", "assign", lambda i: (assignments.reassign, dict(
         assignment_id=i["open_a"], officer_id=i["bea"], target_cents=100, deadline=TODAY + dt.timedelta(days=30)))),
     ("actions.record_action", "record_action", lambda i: (actions.record_action, dict(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
@@ -16,7 +17,7 @@ from components.officer_views import decisions_link
 from data import officers as reads
 from data.db import make_engine, transaction
 from data.models import AppUser, Assignment, AuditLog, Officer
-from domain.scope import Scope
+from domain.scope import Actor, Scope
 from tests.apptest_support import page, texts
 
 
@@ -49,7 +50,8 @@ def test_page_renders_for_every_allowed_role(demo_db_url, username, lang):
     assert not at.error, [e.value for e in at.error]
     shown = texts(at)
     assert translate("nav.officers", lang) in shown and translate("officers.gap.title", lang) in shown
-    assert len(at.metric) == 8
+    assert len(at.metric) == 9
+    assert at.metric[-1].label == translate("unowned.kpi", lang)
     assert at.get("plotly_chart"), "the recovery chart has data"
     assert at.dataframe, "the officer table is shown"
     assert len(at.get("download_button")) >= 2
@@ -261,3 +263,135 @@ def test_officer_can_log_a_collection_on_their_own_page(demo_db_url):
     assert not at.exception
     assert any(s.value == "Record a collection action" for s in at.subheader)
     assert at.text_input(key="my_record.action.contract") is not None
+
+
+# --- NPLs with no named person and their bulk assignment, on a private copy --------------------------------------------
+LATEST = dt.date(2026, 10, 1)
+
+
+def free_npls(url: str, per_cooperative: int = 3) -> None:
+    """Close the open assignments of a few NPLs per cooperative as missed: the demo leaves no NPL unowned."""
+    from data.models import LoanMonth
+
+    engine = _engine(url)
+    with transaction(engine) as s:
+        open_npls = s.scalars(select(Assignment)
+                              .join(LoanMonth, (LoanMonth.loan_id == Assignment.loan_id) & (LoanMonth.month == LATEST))
+                              .where(Assignment.outcome == "open",
+                                     LoanMonth.loan_class.in_(("substandard", "doubtful", "loss")))
+                              .order_by(Assignment.cooperative_id, Assignment.id)).all()
+        taken: dict[int, int] = {}
+        for row in open_npls:
+            if taken.get(row.cooperative_id, 0) < per_cooperative:
+                row.outcome, row.closed_on = "missed", row.deadline
+                taken[row.cooperative_id] = taken.get(row.cooperative_id, 0) + 1
+    engine.dispose()
+
+
+def _unowned(url: str, scope: Scope) -> tuple[int, int]:
+    from tests.apptest_support import read_demo
+    return read_demo(url, reads.unowned_npl_totals, scope=scope, month=LATEST)
+
+
+def _preview(at):
+    return next(d for d in at.dataframe if "officer_id" in d.value.columns).value
+
+
+def _choose_every_cooperative(at):
+    for key in [s.key for s in at.selectbox if str(s.key).startswith("unowned.bulk.coop.")]:
+        box = at.selectbox(key=key)
+        box.select(box.options[0]).run()
+    return at
+
+
+@pytest.mark.parametrize("username", ["supervisor", "supervisor_c1"])
+def test_bulk_preview_proposes_an_officer_for_every_npl_in_scope(private_db, username):
+    free_npls(private_db)
+    user = _user(private_db, username)
+    scope = Scope.union() if user.cooperative_id is None else Scope.cooperative(user.cooperative_id)
+    count, cents = _unowned(private_db, scope)
+    assert count == (12 if username == "supervisor" else 3)
+    at = page("officers", username=username)
+    assert not at.exception and not at.error
+    card = next(m for m in at.metric if m.label == translate("unowned.kpi", "en"))
+    assert card.value == f"{count:,}"
+    expected = _demo_list(private_db, scope)
+    preview = _preview(at)
+    assert list(preview.contract_no) == list(expected.contract_no), "every NPL in scope, largest first"
+    assert list((preview.target * 100).round().astype(int)) == list(expected.balance_cents)
+    assert set(preview.deadline) == {dt.date.today() + dt.timedelta(days=180)}
+    coop_boxes = sorted(int(str(s.key).rsplit(".", 1)[1]) for s in at.selectbox
+                        if str(s.key).startswith("unowned.bulk.coop."))
+    assert coop_boxes == sorted(set(expected.cooperative_id[(expected.segment == "old") | ~expected.originator_active]))
+    officers_in = _demo_officers(private_db, scope)
+    for key in coop_boxes:  # only the active officers of that cooperative
+        assert set(at.selectbox(key=f"unowned.bulk.coop.{key}").options) == {
+            f"{r.name} · {r.employee_no}" for r in officers_in.itertuples() if r.cooperative_id == key}
+    # new NPLs of active granting officers are proposed to them; the rest wait for a choice
+    proposed = {r.contract_no: r.officer_id for r in preview.itertuples()}
+    for r in expected.itertuples():
+        if r.segment == "new" and r.originator_active:
+            assert proposed[r.contract_no] == r.originator_id
+        else:
+            assert proposed[r.contract_no] is None or pd.isna(proposed[r.contract_no])
+
+
+def _demo_list(url: str, scope: Scope):
+    from tests.apptest_support import read_demo
+    return read_demo(url, reads.list_assignable_npls, scope=scope, month=LATEST)
+
+
+def _demo_officers(url: str, scope: Scope):
+    from tests.apptest_support import read_demo
+    return read_demo(url, reads.list_officers, scope=scope, active_only=True)
+
+
+def test_confirming_the_preview_assigns_every_row_in_one_audited_batch(private_db):
+    free_npls(private_db)
+    count, _ = _unowned(private_db, Scope.union())
+    before = _counts(private_db)
+    at = _choose_every_cooperative(page("officers", username="supervisor"))
+    assert at.button(key="unowned.bulk.confirm").label == translate("unowned.bulk.confirm", "en", count=f"{count:,}")
+    at.button(key="unowned.bulk.confirm").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert translate("unowned.bulk.done", "en", count=f"{count:,}") in [s.value for s in at.success]
+    assert _counts(private_db) == (before[0] + count, before[1] + 1)
+    assert _unowned(private_db, Scope.union()) == (0, 0)
+    card = next(m for m in at.metric if m.label == translate("unowned.kpi", "en"))
+    assert card.value == "0"
+
+
+def test_a_loan_assigned_meanwhile_refuses_the_batch_and_writes_nothing(private_db):
+    from data import assignments
+
+    free_npls(private_db)
+    at = _choose_every_cooperative(page("officers", username="supervisor"))
+    preview = _preview(at)
+    taken = _demo_list(private_db, Scope.union()).iloc[1]
+    officer_id = int(_demo_officers(private_db, Scope.cooperative(int(taken.cooperative_id))).iloc[0].id)
+    actor_user = _user(private_db, "supervisor")
+    engine = _engine(private_db)
+    with transaction(engine) as s:  # someone else assigns the second row after the preview was read
+        assignments.create(s, actor=Actor(actor_user.id, "supervisor", "supervisor", Scope.union()),
+                           loan_id=int(taken.loan_id), officer_id=officer_id, target_cents=100,
+                           deadline=dt.date.today() + dt.timedelta(days=30))
+    engine.dispose()
+    before = _counts(private_db)
+    at.button(key="unowned.bulk.confirm").click().run()
+    assert not at.exception
+    message = translate("common.row_label", "en", row=2, label=preview.contract_no[1])
+    errors = _errors(at)
+    assert len(errors) == 1 and message in errors[0]
+    assert translate("error.assignments.already_assigned", "en") in errors[0]
+    assert translate("common.nothing_written", "en") in errors[0]
+    assert _counts(private_db) == before
+
+
+@pytest.mark.parametrize("username", ["director", "auditor"])
+def test_read_only_roles_see_the_unowned_list_but_no_bulk_assignment(private_db, username):
+    free_npls(private_db)
+    at = page("officers", username=username)
+    assert not at.exception
+    assert translate("unowned.title", "en") in texts(at)
+    assert not any("officer_id" in d.value.columns for d in at.dataframe)
+    assert not [b for b in at.button if b.key == "unowned.bulk.confirm"]

@@ -80,3 +80,35 @@ def test_single_cooperative_supervisor_sees_only_their_cooperative(facts):
     assert set(table["Cooperative"]) <= {own}
     everything = " ".join(str(x) for frame in at.dataframe for x in frame.value.astype(str).values.ravel())
     assert not any(name in everything for name in others)
+
+
+@pytest.mark.parametrize("username, query", [("director", {}), ("director", {"segment": "old"}),
+                                             ("supervisor_c1", {}), ("supervisor", {"coop": "2"})])
+def test_npls_with_no_named_person_kpi_and_list(private_demo_url, username, query):
+    from components.i18n import translate
+    from data import officers
+    from data.db import make_engine, transaction
+    from data.models import AppUser
+    from sqlalchemy import select
+    from tests.test_officers_page import LATEST, free_npls
+
+    free_npls(private_demo_url)
+    engine = make_engine(private_demo_url)
+    with transaction(engine) as s:
+        own = s.scalar(select(AppUser.cooperative_id).where(AppUser.username == username))
+    engine.dispose()
+    scope = Scope.union() if own is None else Scope.cooperative(own)
+    scope = scope.narrowed(int(query["coop"])) if "coop" in query else scope
+    count, cents = read_demo(private_demo_url, officers.unowned_npl_totals, scope=scope, month=LATEST,
+                             segment=query.get("segment"))
+    assert count > 0
+    at = page("overview", username=username, query=query)
+    assert not at.exception and not at.error
+    card = next(m for m in at.metric if m.label == translate("unowned.kpi", "en"))
+    assert card.value == f"{count:,}" and card.delta == money(cents, "¥", compact=True)
+    expected = read_demo(private_demo_url, officers.list_assignable_npls, scope=scope, month=LATEST,
+                         segment=query.get("segment"), limit=10)
+    table = next(d.value for d in at.dataframe if "Granted by" in d.value.columns)
+    assert list(table["Contract"]) == list(expected.contract_no)
+    link = translate("unowned.open_bulk", "en")
+    assert any(link in m.value for m in at.markdown) is username.startswith("supervisor")

@@ -150,6 +150,26 @@ def test_settings_update_validates_and_audits(base):
         settings_store.update(s, actor=Actor(2, "d", "director", Scope.union()), changes={"currency": "USD"})
 
 
+
+@pytest.mark.parametrize("raw, accepted", [("0", False), ("-5", False), ("1", True), ("180", True), ("1825", True),
+                                           ("1826", False), ("half a year", False)])
+def test_default_assignment_days_is_validated(base, raw, accepted):
+    engine, *_ = base
+    assert Settings().default_assignment_days == 180
+    before = counts(engine)
+    if accepted:
+        with transaction(engine) as s:
+            assert settings_store.update(s, actor=ADMIN, changes={"default_assignment_days": raw}) \
+                .default_assignment_days == int(raw)
+        with transaction(engine) as s:
+            assert settings_store.get(s).default_assignment_days == int(raw)
+        assert counts(engine)[1] == before[1] + (raw != "180")
+        return
+    with pytest.raises(ValidationError) as raised, transaction(engine) as s:
+        settings_store.update(s, actor=ADMIN, changes={"default_assignment_days": raw})
+    assert raised.value.key in ("error.setting.default_assignment_days", "error.setting_unreadable")
+    assert counts(engine) == before
+
 def test_changing_the_cutoff_recomputes_the_segments(engine):
     month = dt.date(2025, 3, 1)
     with transaction(engine) as s:

@@ -46,6 +46,9 @@ EN = {
     "admin.setting.movable_disposal_years": "Disposal limit for movable assets (years)",
     "admin.setting.evergreen_window_days": "Evergreening window (days)",
     "admin.setting.max_upload_mb": "Largest upload accepted (MB)",
+    "admin.setting.default_assignment_days": "Default assignment deadline (days)",
+    "admin.setting.default_assignment_days_help": "The deadline proposed for a new assignment: this many days after "
+                                                  "the day it is assigned (editable on each assignment).",
     "error.unknown_role": "Choose one of the listed roles.",
     "error.unknown_cooperative": "That cooperative does not exist.",
     "error.officer_link_required": "A loan officer account must be linked to an officer.",
@@ -69,6 +72,7 @@ EN = {
     "error.setting.import_max_shrink_pct": "The share of loans left out is a percentage between 0 and 100.",
     "error.setting.evergreen_window_days": "The evergreening window is between 1 and 365 days.",
     "error.setting.max_upload_mb": "The upload limit is between 1 and 500 MB.",
+    "error.setting.default_assignment_days": "The default assignment deadline is between 1 and 1825 days.",
 }
 
 ES = {
@@ -117,6 +121,9 @@ ES = {
     "admin.setting.movable_disposal_years": "Plazo de enajenación de bienes muebles (años)",
     "admin.setting.evergreen_window_days": "Ventana de refinanciación encubierta (días)",
     "admin.setting.max_upload_mb": "Tamaño máximo de carga (MB)",
+    "admin.setting.default_assignment_days": "Plazo por defecto de una asignación (días)",
+    "admin.setting.default_assignment_days_help": "El plazo propuesto para una nueva asignación: estos días después "
+                                                  "del día en que se asigna (modificable en cada asignación).",
     "error.unknown_role": "Elija uno de los roles de la lista.",
     "error.unknown_cooperative": "Esa cooperativa no existe.",
     "error.officer_link_required": "Una cuenta de oficial de crédito debe estar vinculada a un oficial.",
@@ -140,4 +147,5 @@ ES = {
     "error.setting.import_max_shrink_pct": "La parte de préstamos omitidos es un porcentaje entre 0 y 100.",
     "error.setting.evergreen_window_days": "La ventana de refinanciación está entre 1 y 365 días.",
     "error.setting.max_upload_mb": "El límite de carga está entre 1 y 500 MB.",
+    "error.setting.default_assignment_days": "El plazo por defecto de una asignación está entre 1 y 1825 días.",
 }

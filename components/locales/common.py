@@ -86,6 +86,9 @@ EN = {
     "common.saved": "Saved.",
     "common.error": "Could not save: {message}",
     "common.nothing_written": "Nothing was written.",
+    "common.row": "Row {row}",
+    "common.row_label": "Row {row} ({label})",
+    "common.rows_also_refused": "{count} other row(s) are refused too.",
 }
 
 ES = {
@@ -174,4 +177,7 @@ ES = {
     "common.saved": "Guardado.",
     "common.error": "No se pudo guardar: {message}",
     "common.nothing_written": "No se escribió nada.",
+    "common.row": "Fila {row}",
+    "common.row_label": "Fila {row} ({label})",
+    "common.rows_also_refused": "Otras {count} fila(s) también se rechazan.",
 }

@@ -155,6 +155,9 @@ EN = {
     "error.assignments.not_open": "This assignment is already closed; only open assignments can be reassigned.",
     "error.assignments.same_officer": "Choose a different officer: this one already holds the assignment.",
     "error.assignments.reassigned_before_assigned": "The reassignment date cannot be before the original assignment ({assigned_on}).",
+    "error.assignments.bulk_empty": "No row has an officer: choose officers above or in the table first.",
+    "error.assignments.bulk_too_many": "At most {limit} NPLs are assigned at once.",
+    "error.assignments.bulk_duplicate": "This NPL appears twice in the batch.",
 }
 
 ES = {
@@ -312,4 +315,7 @@ ES = {
     "error.assignments.not_open": "Esta asignación ya está cerrada; solo se reasignan asignaciones abiertas.",
     "error.assignments.same_officer": "Elija otro oficial: este ya tiene la asignación.",
     "error.assignments.reassigned_before_assigned": "La fecha de reasignación no puede ser anterior a la asignación original ({assigned_on}).",
+    "error.assignments.bulk_empty": "Ninguna fila tiene oficial: elija oficiales arriba o en la tabla primero.",
+    "error.assignments.bulk_too_many": "Se asignan como máximo {limit} préstamos morosos a la vez.",
+    "error.assignments.bulk_duplicate": "Este préstamo moroso aparece dos veces en el lote.",
 }
