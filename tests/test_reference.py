@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hst
 from sqlalchemy import func, select
 
 from components.i18n import catalogs
@@ -14,8 +16,10 @@ from data.db import transaction
 from data.errors import ValidationError
 from data.models import AuditLog, Cooperative, Officer, Village
 from data.users import actor_of
+from domain.reference_rules import CODE_PATTERN, code_problem, name_problem
 from domain.scope import Scope
 from tests import factory
+from tests.test_property_validators import PROPS, free_text
 
 TODAY = dt.date(2026, 11, 30)
 
@@ -176,3 +180,53 @@ def test_setup_counts_follow_the_scope(engine, world):
     assert union == {"cooperatives": 2, "villages": 1, "officers": 1, "users": 3, "tape": 0, "assignments": 0}
     assert c2 == {"cooperatives": 1, "villages": 0, "officers": 0, "users": 0, "tape": 0, "assignments": 0}
     assert present == {"cooperatives", "villages", "officers", "users"}
+
+
+# --- properties: any typed text is stored exactly (trimmed) or refused for the shared rules' reason ------------
+codes = hst.one_of(free_text, hst.from_regex(CODE_PATTERN, fullmatch=True), hst.from_regex(r" ?C[0-9]{1,3} ?",
+                                                                                          fullmatch=True))
+
+
+@PROPS
+@given(code=codes, name=hst.one_of(free_text, hst.just("Hezhuang")))
+def test_any_cooperative_entry_is_stored_exactly_or_refused_for_its_reason(world, engine, code, name):
+    with transaction(engine) as s:
+        existing = set(s.scalars(select(Cooperative.code)))
+        audit_before = s.scalar(select(func.count()).select_from(AuditLog))
+    problem = code_problem(code) or name_problem(name) or ("code_taken" if code.strip() in existing else None)
+    try:
+        created = run(engine, reference.create_cooperative, actor=world["admin"], code=code, name=name)
+    except ValidationError as refusal:
+        assert refusal.key == f"error.reference.{problem}"
+        assert _audit_count(engine) == audit_before
+        return
+    assert problem is None
+    with transaction(engine) as s:
+        stored = s.get(Cooperative, created.id)
+        assert (stored.code, stored.name, stored.active) == (code.strip(), name.strip(), True)
+        assert s.scalar(select(func.count()).select_from(AuditLog)) == audit_before + 1
+
+
+@PROPS
+@given(employee_no=codes, name=free_text, hired_on=hst.dates(min_value=dt.date(1, 1, 1),
+                                                             max_value=dt.date(9999, 12, 31)))
+def test_any_officer_entry_is_stored_exactly_or_refused_for_its_reason(world, engine, employee_no, name, hired_on):
+    with transaction(engine) as s:
+        existing = set(s.scalars(select(Officer.employee_no)))
+        audit_before = s.scalar(select(func.count()).select_from(AuditLog))
+    problem = (code_problem(employee_no) or name_problem(name)
+               or ("hired_in_future" if hired_on > TODAY else None)
+               or ("hired_too_early" if hired_on < reference.EARLIEST_HIRED_ON else None)
+               or ("employee_no_taken" if employee_no.strip() in existing else None))
+    try:
+        created = run(engine, reference.create_officer, actor=world["local"], employee_no=employee_no, name=name,
+                      cooperative_id=world["c1"], hired_on=hired_on, today=TODAY)
+    except ValidationError as refusal:
+        assert refusal.key == f"error.reference.{problem}"
+        assert _audit_count(engine) == audit_before
+        return
+    assert problem is None
+    with transaction(engine) as s:
+        stored = s.get(Officer, created.id)
+        assert (stored.employee_no, stored.name, stored.hired_on) == (employee_no.strip(), name.strip(), hired_on)
+        assert stored.cooperative_id == world["c1"]
