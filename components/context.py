@@ -1,15 +1,17 @@
-"""What almost every page needs before its filters: settings, months with data, visible cooperatives."""
+"""What almost every page needs before its filters: settings, months with data, visible cooperatives.
+
+``months`` may be empty (a union that has not imported a loan tape yet): pages say so through
+``components.empty_state`` after their filters, with the scope the viewer chose.
+"""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-import streamlit as st
 
 from components import store
 from components.auth import Viewer
-from components.i18n import t
 from data import portfolio, settings
 from domain.settings import Settings
 
@@ -26,10 +28,6 @@ class PageContext:
 
 
 def load(viewer: Viewer) -> PageContext:
-    """Load the shared context, stopping the page with a clear message when there is no data yet."""
-    context = PageContext(settings=store.read(settings.get), months=store.read(portfolio.list_months),
-                          cooperatives=store.read(portfolio.list_cooperatives, scope=viewer.scope))
-    if not context.months:
-        st.info(t("filter.no_data"))
-        st.stop()
-    return context
+    """Load the shared context (nothing here stops the page: what is missing depends on the page)."""
+    return PageContext(settings=store.read(settings.get), months=store.read(portfolio.list_months),
+                       cooperatives=store.read(portfolio.list_cooperatives, scope=viewer.scope))

@@ -1355,15 +1355,16 @@ def generate(engine: Engine, *, loans: int = DEFAULT_LOANS, months: int = DEFAUL
 def ensure_demo_database(engine: Engine, *, loans: int = DEFAULT_LOANS, months: int = DEFAULT_MONTHS,
                          seed: int = DEFAULT_SEED, end_month: dt.date | None = None, cooperatives: int = 10,
                          officers: int = 100) -> bool:
-    """Upgrade the schema and, on a database with no cooperative yet, generate the demo; True if it did.
+    """Upgrade the schema and, on a database with no cooperative, loan or user yet, generate the demo; True if it
+    did.
 
     The app calls this on first start so ``streamlit run app.py`` works on a fresh machine; the sizes are
-    those of :func:`generate` (tests pass a small demo).
+    those of :func:`generate` (tests pass a small demo). A database someone has begun to fill -- an admin made
+    by ``python -m data.setup create-admin``, a first cooperative -- never gets demo rows or demo accounts.
     """
     upgrade_schema(engine)
-    with transaction(engine) as session:
-        if session.scalar(select(func.count()).select_from(Cooperative)):
-            return False
+    if not is_empty(engine):
+        return False
     generate(engine, loans=loans, months=months, seed=seed, end_month=end_month, cooperatives=cooperatives,
              officers=officers)
     return True

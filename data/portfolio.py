@@ -27,10 +27,11 @@ def list_months(session: Session) -> list[dt.date]:
 
 
 def list_cooperatives(session: Session, *, scope: Scope) -> pd.DataFrame:
-    """Cooperatives the viewer may see: id, code, name."""
-    stmt = scoped(select(Cooperative.id, Cooperative.code, Cooperative.name).order_by(Cooperative.code),
-                  Scope(cooperative_ids=scope.cooperative_ids), cooperative_col=Cooperative.id)
-    return to_frame(session, stmt, ["id", "code", "name"])
+    """Cooperatives the viewer may see: id, code, name, active (deactivated ones too: filters show history)."""
+    stmt = scoped(select(Cooperative.id, Cooperative.code, Cooperative.name, Cooperative.active)
+                  .order_by(Cooperative.code), Scope(cooperative_ids=scope.cooperative_ids),
+                  cooperative_col=Cooperative.id)
+    return to_frame(session, stmt, ["id", "code", "name", "active"])
 
 
 def balances_by_month(session: Session, *, scope: Scope, first: dt.date, last: dt.date,

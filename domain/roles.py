@@ -31,6 +31,7 @@ ACTION_ROLES: Final[dict[str, frozenset[str]]] = {
     "manage_users": frozenset({ADMIN}),
     "change_settings": frozenset({ADMIN}),
     "import_data": frozenset({ADMIN}),
+    "manage_reference": frozenset({ADMIN}),  # cooperatives, villages, officers (data/reference.py)
     "assign": frozenset({SUPERVISOR}),
     "record_action": frozenset({SUPERVISOR, OFFICER}),
     "record_review": frozenset({SUPERVISOR}),

@@ -1,7 +1,10 @@
-"""Administration: user accounts and the settings every figure depends on. Every change is audited."""
+"""Administration: the getting-started checklist, user accounts, reference data (cooperatives, villages,
+officers), the settings every figure depends on, and imports. Every change is audited."""
+import datetime as dt
+
 import streamlit as st
 
-from components import frame, store
+from components import frame, reference_forms, setup_checklist, store
 from components.admin_forms import (create_user_form, edit_user_form, reset_password_form, settings_form,
                                     sign_out_user_form)
 from components.format import plain
@@ -11,9 +14,11 @@ from data import portfolio, settings, users
 
 viewer = frame.require("admin")
 frame.header("admin", viewer)
+setup_checklist.show(viewer)
 cooperatives = store.read(portfolio.list_cooperatives, scope=viewer.scope)
 
-users_tab, settings_tab, import_tab = st.tabs([t("admin.tab.users"), t("admin.tab.settings"), t("import.title")])
+users_tab, reference_tab, settings_tab, import_tab = st.tabs(
+    [t("admin.tab.users"), t("reference.tab"), t("admin.tab.settings"), t("import.title")])
 with users_tab:
     if viewer.scope.cooperative_ids is not None:  # a scoped admin: say whose accounts these are
         st.caption(t("admin.scoped_note", cooperative=plain(", ".join(cooperatives["name"]))))
@@ -25,11 +30,13 @@ with users_tab:
                  width="stretch")
     create_col, edit_col = st.columns(2)
     with create_col:
-        create_user_form(viewer, cooperatives, officers)
+        create_user_form(viewer, cooperatives[cooperatives.active.astype(bool)], officers)  # none deactivated
     with edit_col:
         edit_user_form(viewer, accounts, cooperatives, officers)
         reset_password_form(viewer, accounts)
         sign_out_user_form(viewer, accounts)
+with reference_tab:
+    reference_forms.section(viewer, today=dt.date.today())
 with settings_tab:
     settings_form(viewer, store.read(settings.get))
 with import_tab:

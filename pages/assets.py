@@ -4,7 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from components import asset_views as views
-from components import context, filters, frame, kpis, store, tables
+from components import context, empty_state, filters, frame, kpis, store, tables
 from components.i18n import label, t
 from data import assets
 from domain.asset_ageing import BUCKETS, DisposalLimits
@@ -16,6 +16,7 @@ ctx = context.load(viewer)
 chosen = filters.show(viewer, months=ctx.months, cooperatives=ctx.cooperatives, key="assets", period=False,
                       segment=False)
 frame.header("assets", viewer, chosen.cooperative_name)
+empty_state.require(chosen.scope, "assets")
 scope, symbol, today = chosen.scope, ctx.symbol, dt.date.today()
 limits = DisposalLimits.from_settings(ctx.settings)
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from components import context, filters, frame, kpis, store, tables
+from components import context, empty_state, filters, frame, kpis, store, tables
 from components import decision_views as views
 from components.i18n import label, t
 from data import decisions, reviews
@@ -18,6 +18,7 @@ ctx = context.load(viewer)
 chosen = filters.show(viewer, months=ctx.months, cooperatives=ctx.cooperatives, key="decisions", period=False,
                       segment=False)
 frame.header("decisions", viewer, chosen.cooperative_name)
+empty_state.require(chosen.scope, "officers")
 scope, symbol, today = chosen.scope, ctx.symbol, dt.date.today()
 may_propose, may_decide = can(viewer.role, "propose_decision"), can(viewer.role, "approve_decision")
 may_review = can(viewer.role, "record_review")

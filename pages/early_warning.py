@@ -2,7 +2,7 @@
 evergreening and the new-NPL flow by officer and vintage."""
 import streamlit as st
 
-from components import context, filters, frame, kpis, store
+from components import context, empty_state, filters, frame, kpis, store
 from components import warning_views as views
 from components.format import month
 from components.i18n import t
@@ -15,6 +15,7 @@ viewer = frame.require("early_warning")
 ctx = context.load(viewer)
 chosen = filters.show(viewer, months=ctx.months, cooperatives=ctx.cooperatives, key="early_warning")
 frame.header("early_warning", viewer, chosen.cooperative_name)
+empty_state.require(chosen.scope, "tape")
 symbol, last = ctx.symbol, chosen.last
 where = dict(scope=chosen.scope, month=last, segment=chosen.segment)
 period = dict(scope=chosen.scope, first=chosen.first, month=last, segment=chosen.segment)

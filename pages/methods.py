@@ -1,7 +1,7 @@
 """Which collection measures work, and at what cost: methods compared, where they work, legal cases, villages."""
 import streamlit as st
 
-from components import context, filters, frame, kpis, store, tables
+from components import context, empty_state, filters, frame, kpis, store, tables
 from components import method_views as views
 from components.format import month
 from components.i18n import t
@@ -14,6 +14,12 @@ viewer = frame.require("methods")
 ctx = context.load(viewer)
 chosen = filters.show(viewer, months=ctx.months, cooperatives=ctx.cooperatives, key="methods")
 frame.header("methods", viewer, chosen.cooperative_name)
+empty_state.require(chosen.scope, "tape")
+if empty_state.note(chosen.scope, "actions"):  # nothing recorded yet: only the form to record one means anything
+    if can(viewer.role, "record_action"):
+        st.subheader(t("methods.form.title"))
+        views.action_form(viewer, ctx, key="methods.action")
+    st.stop()
 symbol = ctx.symbol
 period = dict(scope=chosen.scope, first_day=chosen.first, last_day=month_end(chosen.last), segment=chosen.segment)
 

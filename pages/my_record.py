@@ -3,7 +3,7 @@ import datetime as dt
 
 import streamlit as st
 
-from components import context, frame
+from components import context, empty_state, frame
 from components import method_views, officer_views as views
 from components.i18n import t
 
@@ -14,6 +14,7 @@ officer_id = viewer.scope.officer_id
 if officer_id is None:
     st.error(t("officers.my_record.no_link"))
     st.stop()
+empty_state.require(viewer.scope, "tape")  # the record below says itself when nothing is assigned yet
 views.detail(viewer, officer_id, ctx=ctx, today=dt.date.today(), manage=False)
 st.caption(t("officers.my_record.read_only"))
 st.subheader(t("methods.form.title"), anchor=False)

@@ -4,7 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from components import bulk_assign as unowned
-from components import context, filters, frame, kpis, store, tables
+from components import context, empty_state, filters, frame, kpis, store, tables
 from components import officer_views as views
 from components.i18n import t
 from data import officers
@@ -16,11 +16,14 @@ ctx = context.load(viewer)
 chosen = filters.show(viewer, months=ctx.months, cooperatives=ctx.cooperatives, key="officers", period=False,
                       segment=False)
 frame.header("officers", viewer, chosen.cooperative_name)
+empty_state.require(chosen.scope, "tape", "officers")
 today, month, symbol = dt.date.today(), ctx.months[-1], ctx.symbol
 manage = can(viewer.role, "assign")
 
 requested = views.requested_officer()
-if requested is not None:
+if requested is None:
+    empty_state.note(chosen.scope, "assignments")
+else:
     views.back_button()
     views.detail(viewer, requested, ctx=ctx, today=today, manage=manage)
     st.stop()

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from components import bulk_assign as unowned
-from components import charts, context, filters, frame, kpis, store
+from components import charts, context, empty_state, filters, frame, kpis, store
 from components.format import money, month, share
 from components.i18n import label, t
 from components.overview import cooperative_selection, kpi_row, largest_table, migration_months
@@ -16,6 +16,7 @@ viewer = frame.require("overview")
 ctx = context.load(viewer)
 chosen = filters.show(viewer, months=ctx.months, cooperatives=ctx.cooperatives, key="overview")
 frame.header("overview", viewer, chosen.cooperative_name)
+empty_state.require(chosen.scope, "tape")
 symbol = ctx.symbol
 
 balances = store.read(portfolio.balances_by_month, scope=chosen.scope, first=ctx.months[0], last=chosen.last)

@@ -128,3 +128,28 @@ def security_browser():
 
     with chromium() as instance:
         yield instance
+
+
+@pytest.fixture
+def fresh_pg_url() -> str:
+    """A brand-new, empty PostgreSQL database (no schema at all), dropped afterwards: a union's first start.
+
+    Created next to TEST_DATABASE_URL's database with a ``<name>_fresh_<random>`` name through the same server.
+    """
+    if not PG_URL:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    import secrets
+
+    from sqlalchemy.engine import make_url
+
+    base = make_url(PG_URL)
+    name = f"{base.database}_fresh_{secrets.token_hex(4)}"
+    admin = make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -14,7 +14,7 @@ import shutil
 import pytest
 from sqlalchemy import func, select
 
-from data import actions, asset_commands, assignments, decisions, reviews
+from data import actions, asset_commands, assignments, decisions, reference, reviews
 from data import settings as settings_data
 from data import users
 from data.db import make_engine, transaction
@@ -229,6 +229,13 @@ COMMANDS = [
     ("users.reset_password", "manage_users", lambda i: (users.reset_password, dict(
         user_id=i["user"], password="Passw0rd-long"))),
     ("users.sign_out_everywhere", "manage_users", lambda i: (users.sign_out_everywhere, dict(user_id=i["user"]))),
+    ("reference.create_village", "manage_reference", lambda i: (reference.create_village, dict(
+        code="V-NEW", name="New village", cooperative_id=i["A"]))),
+    ("reference.create_officer", "manage_reference", lambda i: (reference.create_officer, dict(
+        employee_no="E-NEW", name="New officer", cooperative_id=i["A"]))),
+    ("reference.update_officer", "manage_reference", lambda i: (reference.update_officer, dict(
+        officer_id=i["bea"], employee_no="E-BEA", name="Bea", cooperative_id=i["A"], hired_on=TODAY,
+        active=False))),
     ("settings.update", "change_settings", lambda i: (settings_data.update, dict(changes={"max_upload_mb": "20"}))),
     ("assignments.create", "assign", lambda i: (assignments.create, dict(
         loan_id=i["LB"], officer_id=i["ana"], target_cents=100, deadline=TODAY + dt.timedelta(days=30)))),
