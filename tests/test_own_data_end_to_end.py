@@ -1,6 +1,7 @@
 """A union that has never seen the demo: from an empty database to its own figures, using only the commands.
 
-Built from files written here (nothing stored): cooperatives C01, C02; villages; officers E1 (C01), E2 (C02);
+The first admin comes from `python -m data.setup create-admin`. Built from files written here (nothing stored):
+cooperatives C01, C02; villages; officers E1 (C01), E2 (C02);
 24 monthly tapes 2024-12 .. 2026-11, each its own file, given to one `scripts/import_data.py tape` call; then
 assignments, actions, legal cases and assets. The headline figures are worked out by hand below and read back
 through the pages' own read functions. Runs on a fresh PostgreSQL database when TEST_DATABASE_URL is set (the
@@ -99,13 +100,15 @@ def empty_url(request, tmp_path):
 
 
 def _run(*args: str, url: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": url}
+    env = {**os.environ, "DATABASE_URL": url, "NPL_ADMIN_PASSWORD": "first-admin-2026"}
     done = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return done
 
 
 def test_an_empty_database_becomes_a_working_union(empty_url, tmp_path):
+    _run("-m", "data.setup", "create-admin", "--username", "admin", "--display-name", "Union administrator",
+         url=empty_url)
     for kind in ("cooperatives", "villages", "officers"):
         (tmp_path / f"{kind}.csv").write_text(FILES[kind])
         _run("scripts/import_data.py", kind, str(tmp_path / f"{kind}.csv"), url=empty_url)
@@ -141,5 +144,8 @@ def test_an_empty_database_becomes_a_working_union(empty_url, tmp_path):
             c01 = s.execute(text("SELECT id FROM cooperative WHERE code = 'C01'")).scalar()
             only_c01 = portfolio.balances_by_month(s, scope=Scope.cooperative(c01), first=last, last=last)
             assert figures.npl_balance(only_c01, last) == 540_000 + 800_000
+            admins = s.execute(text("SELECT username, role, cooperative_id FROM app_user")).all()
+            assert [tuple(a) for a in admins] == [("admin", "admin", None)]  # no demo account, ever
+            assert s.execute(text("SELECT count(*) FROM audit_log WHERE action LIKE 'import.%'")).scalar() == 31
     finally:
         engine.dispose()
