@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from components import store
-from components.format import plain, plain_params
+from components.format import plain_params
 from components.i18n import t
 from data.errors import RowError, ValidationError
 
@@ -19,7 +19,7 @@ def error_text(error: ValidationError) -> str:
     typed text, shown inside st.error's markdown escaped."""
     text = t(error.key, **plain_params(error.params))
     if isinstance(error, RowError):
-        where = (t("common.row_label", row=error.row, label=plain(error.label)) if error.label
+        where = (t("common.row_label", row=error.row, **plain_params({"label": error.label})) if error.label
                  else t("common.row", row=error.row))
         text = f"{where}: {text}"
         if error.others:

@@ -27,8 +27,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from data import assets as asset_reads
 from data import methods, portfolio
@@ -36,7 +35,6 @@ from data.db import make_engine, session_factory
 from domain import figures
 from domain.months import month_range
 from domain.scope import Scope
-from tests.conftest import PG_URL
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST = dt.date(2024, 12, 1)
@@ -82,21 +80,8 @@ FILES = {
 def empty_url(request, tmp_path):
     """A database that does not exist yet (SQLite file) or is empty (a fresh PostgreSQL database)."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/union.db"
-        return
-    if not PG_URL:
-        pytest.skip("needs PostgreSQL (TEST_DATABASE_URL)")
-    url = make_url(PG_URL)
-    name = f"{url.database}_own_data"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+        return f"sqlite:///{tmp_path}/union.db"
+    return request.getfixturevalue("fresh_pg_url")
 
 
 def _run(*args: str, url: str) -> subprocess.CompletedProcess:

@@ -75,6 +75,24 @@ def parse_month(value: object) -> dt.date:
         raise CellError("bad_month") from None
 
 
+class MonthCells:
+    """The month of each month cell of a file, each distinct cell parsed once (a tape repeats one month a lot)."""
+
+    def __init__(self) -> None:
+        self._months: dict[object, dt.date | None] = {}
+
+    def month(self, row: list[object], index: int) -> dt.date | None:
+        """The month of ``row[index]``, or None when the cell is not a month (missing, blank or unreadable)."""
+        cell = row[index] if index < len(row) else None
+        key = cell if type(cell) is str else (type(cell), cell)
+        if key not in self._months:
+            try:
+                self._months[key] = parse_month(cell)
+            except CellError:
+                self._months[key] = None
+        return self._months[key]
+
+
 def _grouped(integer: str, separator: str) -> str:
     """'1.234.567' -> '1234567' when the groups are valid thousands groups; else refuse."""
     groups = integer.split(separator)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from data.db import transaction
-from data.importer.cells import CellError, _is_blank, parse_month
+from data.importer.cells import MonthCells, _is_blank
 from data.importer.files import ImportFileError, read_table
 from data.importer.tape import ImportResult, import_tape
 from data.templates.tape import TAPE
@@ -47,18 +47,14 @@ def split_months(data: bytes, filename: str, *, month: dt.date | None = None,
     if column is None:
         return [MonthFile(None, data, filename, filename)]
     groups: set[dt.date] = set()
-    seen: dict[object, dt.date] = {}
+    cells = MonthCells()
     for row in table.rows:
         if all(_is_blank(c) for c in row):
             continue
-        cell = row[column] if column < len(row) else None
-        key = cell if type(cell) is str else (type(cell), cell)
-        if key not in seen:
-            try:
-                seen[key] = parse_month(cell)
-            except CellError:
-                return [MonthFile(None, data, filename, filename)]
-        groups.add(seen[key])
+        found = cells.month(row, column)
+        if found is None:  # left whole: its import reports the month cells row by row
+            return [MonthFile(None, data, filename, filename)]
+        groups.add(found)
     if len(groups) <= 1:
         only = next(iter(groups), None)
         return [MonthFile(only, data, filename, filename)]

@@ -34,7 +34,7 @@ from data.errors import require_role
 from data.templates.tape import TAPE
 from data.importer import batches, tape_write
 from data.importer.tape_write import Known, lookup_known
-from data.importer.cells import CellError, _is_blank, parse_month
+from data.importer.cells import MonthCells, _is_blank
 from data.importer.files import ImportFileError, read_table
 from data.importer.locks import ImportBusyError, hold_import_lock
 from data.importer.problems import Problems, shown
@@ -164,17 +164,10 @@ def _rows_of(body: list[tuple[int, list]], positions: dict[int, str], month: dt.
     index = next((i for i, name in positions.items() if name == "month"), None)
     if index is None:
         return body
-    months: dict[object, dt.date | None] = {}
+    cells = MonthCells()
     kept = []
     for row_no, raw in body:
-        cell = raw[index] if index < len(raw) else None
-        key = cell if type(cell) is str else (type(cell), cell)
-        if key not in months:
-            try:
-                months[key] = parse_month(cell)
-            except CellError:
-                months[key] = None
-        if months[key] in (None, month):
+        if cells.month(raw, index) in (None, month):
             kept.append((row_no, raw))
     return kept
 
