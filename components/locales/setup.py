@@ -10,12 +10,12 @@ EN = {
     "empty.villages": "No village set up yet: an admin adds them under Administration → Reference data.",
     "empty.officers": "No loan officers set up yet: an admin adds them under Administration → Reference data.",
     "empty.users": "No user account yet: an admin creates them under Administration → Users.",
-    "empty.tape": "No loan tape imported yet: an admin imports one under Administration → Import.",
+    "empty.tape": "No loan tape imported yet: an admin imports one under Administration → Import records.",
     "empty.assignments": "No NPL has been assigned to an officer yet: supervisors assign them on the Officers page, "
-                         "or an admin imports assignments under Administration → Import.",
+                         "or an admin imports assignments under Administration → Import records.",
     "empty.actions": "No collection action recorded yet: supervisors and officers record them on this page "
-                     "(Record an action), or an admin imports them under Administration → Import.",
-    "empty.assets": "No foreclosed asset recorded yet: an admin imports them under Administration → Import.",
+                     "(Record an action), or an admin imports them under Administration → Import records.",
+    "empty.assets": "No foreclosed asset recorded yet: an admin imports them under Administration → Import records.",
     "setup.title": "Getting started: {done} of {total} steps done",
     "setup.title_done": "Getting started: every step done",
     "setup.help": "A new union fills its database in this order. The counts cover the records you manage.",
@@ -29,8 +29,8 @@ EN = {
     "setup.where.villages": "Administration → Reference data → Villages, or Import",
     "setup.where.officers": "Administration → Reference data → Officers, or Import",
     "setup.where.users": "Administration → Users",
-    "setup.where.tape": "Administration → Import (or the import command)",
-    "setup.where.assignments": "Officers page (a supervisor assigns each NPL), or Administration → Import",
+    "setup.where.tape": "Administration → Import records (or the import command)",
+    "setup.where.assignments": "Officers page (a supervisor assigns each NPL), or Administration → Import records",
     "setup.status.done": "done",
     "setup.status.todo": "to do",
     "reference.tab": "Reference data",
@@ -94,11 +94,11 @@ ES = {
                       "referencia.",
     "empty.users": "Aún no hay cuentas de usuario: un administrador las crea en Administración → Usuarios.",
     "empty.tape": "Aún no se ha importado ninguna cartera de préstamos: un administrador la importa en "
-                  "Administración → Importar.",
+                  "Administración → Importar registros.",
     "empty.assignments": "Aún no se ha asignado ningún préstamo moroso a un oficial: los supervisores los asignan en "
-                         "la página Oficiales, o un administrador importa asignaciones en Administración → Importar.",
+                         "la página Oficiales, o un administrador importa asignaciones en Administración → Importar registros.",
     "empty.actions": "Aún no se ha registrado ninguna gestión de cobro: supervisores y oficiales las registran en esta "
-                     "página (Registrar una gestión), o un administrador las importa en Administración → Importar.",
+                     "página (Registrar una gestión), o un administrador las importa en Administración → Importar registros.",
     "empty.assets": "Aún no hay bienes adjudicados registrados: un administrador los importa en Administración → "
                     "Importar.",
     "setup.title": "Primeros pasos: {done} de {total} pasos hechos",
@@ -116,7 +116,7 @@ ES = {
     "setup.where.villages": "Administración → Datos de referencia → Aldeas, o Importar",
     "setup.where.officers": "Administración → Datos de referencia → Oficiales, o Importar",
     "setup.where.users": "Administración → Usuarios",
-    "setup.where.tape": "Administración → Importar (o el comando de importación)",
+    "setup.where.tape": "Administración → Importar registros (o el comando de importación)",
     "setup.where.assignments": "Página Oficiales (un supervisor asigna cada préstamo moroso), o Administración → "
                                "Importar",
     "setup.status.done": "hecho",
