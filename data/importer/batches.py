@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable
 
 import pandas as pd
-from sqlalchemy import and_, delete, exists, func, insert, literal, select
+from sqlalchemy import delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from data.aggregates import rebuild_months
@@ -222,11 +222,3 @@ def withdraw(session: Session, *, actor: Actor, batch_id: int, reason: str) -> d
            before={"month": month.isoformat() if month else None, "file": batch.filename, "rows": batch.rows},
            after={"reason": reason, **counts})
     return counts
-
-
-def month_in_force(session: Session, month: dt.date, cooperative_ids: Iterable[int]) -> bool:
-    """Whether an import of this month for any of these cooperatives is in force (for the page's hint)."""
-    return bool(session.scalar(select(exists().where(and_(
-        ImportBatch.month == month, ImportBatch.withdrawn_at.is_(None),
-        ImportBatchCooperative.batch_id == ImportBatch.id,
-        ImportBatchCooperative.cooperative_id.in_(sorted(set(cooperative_ids))))))))

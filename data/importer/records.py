@@ -16,12 +16,9 @@ from sqlalchemy.orm import Session
 from data.audit import record
 from data.errors import require_role
 from data.importer import batches
-from data.importer.cells import _is_blank
-from data.importer.files import ImportFileError, read_table
 from data.importer.locks import hold_import_lock
-from data.importer.problems import Problems
 from data.importer.record_kinds import KINDS, context
-from data.importer.rows import data_rows, map_header, parse_columns, report
+from data.importer.rows import parse_columns, read_sheet, report
 from data.importer.tape import DECIMAL_MARKS, ImportResult, ProgressFn
 from data.settings import get as get_settings
 from data.templates.records import RECORD_TEMPLATES
@@ -44,27 +41,17 @@ def import_records(session: Session, *, actor: Actor, kind: str, data: bytes, fi
     started = time.perf_counter()
     if not dry_run:
         hold_import_lock(session)
-    limit_mb = get_settings(session).max_upload_mb
-    if len(data) > limit_mb * 1024 * 1024:
-        raise ImportFileError("error.import.too_large", limit_mb=limit_mb)
-    if not data.strip():
-        raise ImportFileError("error.import.empty")
-    template = RECORD_TEMPLATES[kind]
-    table = read_table(data, filename=filename, encoding=encoding)
-    problems = Problems()
-    width = max((i + 1 for i, c in enumerate(table.header) if not _is_blank(c)), default=0)
-    positions, ignored = map_header(table.header[:width], problems, template)
-    body = data_rows(table.rows, width, problems)
-    if not body:
-        raise ImportFileError("error.import.empty")
+    sheet = read_sheet(data, filename=filename, template=RECORD_TEMPLATES[kind],
+                       limit_mb=get_settings(session).max_upload_mb, encoding=encoding)
+    positions, body, problems = sheet.positions, sheet.body, sheet.problems
     result = ImportResult(month=None, rows=len(body), errors=report(problems, [], positions),
-                          ignored_columns=ignored, encoding=table.encoding)
-    if any(p[0] == 1 for p in problems.kept):  # the header is wrong: rows cannot be read
+                          ignored_columns=sheet.ignored, encoding=sheet.encoding)
+    if sheet.header_wrong:
         result.error_count = problems.total
         return result
     if progress:
         progress(0.1, "import.stage.validate")
-    rows = parse_columns(body, positions, decimal, problems, template)
+    rows = parse_columns(body, positions, decimal, problems, RECORD_TEMPLATES[kind])
     numbers = [row_no for row_no, _ in body]
     ctx = context(session, actor, today or dt.date.today(), problems, rows)
     KINDS[kind].check(ctx, rows, numbers)
@@ -79,7 +66,7 @@ def import_records(session: Session, *, actor: Actor, kind: str, data: bytes, fi
                                  cooperative_ids=cooperatives)
         counts = KINDS[kind].write(ctx, rows)
         record(session, actor=actor, action=f"import.{kind}", entity=kind, entity_id=batch_id,
-               after={"file": filename[:200], "batch": batch_id, "rows": len(rows), "encoding": table.encoding,
+               after={"file": filename[:200], "batch": batch_id, "rows": len(rows), "encoding": sheet.encoding,
                       **counts})
         result.written, result.counts, result.batch_id = True, {"rows": len(rows), **counts}, batch_id
     if progress:

@@ -7,10 +7,12 @@ are read, parsed and reported the same way.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pandas as pd
 
 from data.importer.cells import CellError, _cell_parser, _is_blank
+from data.importer.files import ImportFileError, read_table
 from data.importer.problems import Problems, shown
 from data.templates import Template
 
@@ -99,3 +101,39 @@ def report(checked_problems: Problems, body: list[tuple[int, list]], positions: 
             shown(raw_rows[row][index_of[name]]) if index_of.get(name, 10**9) < len(raw_rows.get(row, ())) else ""
             for row, name in zip(frame.loc[missing, "row"], frame.loc[missing, "field"])]
     return frame
+
+
+@dataclass
+class Sheet:
+    """A file read against a template: where its columns are, its non-blank rows, and the problems so far."""
+
+    positions: dict[int, str]
+    ignored: list[str]
+    body: list[tuple[int, list]]
+    problems: Problems
+    encoding: str | None
+
+    @property
+    def header_wrong(self) -> bool:
+        """A required column is missing or named twice: the rows cannot be read."""
+        return any(p[0] == 1 for p in self.problems.kept)
+
+
+def read_sheet(data: bytes, *, filename: str, template: Template, limit_mb: int,
+               encoding: str | None = None) -> Sheet:
+    """The file's header matched to ``template`` and its non-blank rows; ImportFileError for a file that is too
+    large, empty or cannot be read at all."""
+    if len(data) > limit_mb * 1024 * 1024:
+        raise ImportFileError("error.import.too_large", limit_mb=limit_mb)
+    if not data.strip():
+        raise ImportFileError("error.import.empty")
+    table = read_table(data, filename=filename, encoding=encoding)
+    problems = Problems()
+    width = max((i + 1 for i, c in enumerate(table.header) if not _is_blank(c)), default=0)
+    if not width:
+        raise ImportFileError("error.import.empty")
+    positions, ignored = map_header(table.header[:width], problems, template)
+    body = data_rows(table.rows, width, problems)
+    if not body:
+        raise ImportFileError("error.import.empty")
+    return Sheet(positions, ignored, body, problems, table.encoding)

@@ -34,11 +34,11 @@ from data.errors import require_role
 from data.templates.tape import TAPE
 from data.importer import batches, tape_write
 from data.importer.tape_write import Known, lookup_known
-from data.importer.cells import MonthCells, _is_blank
-from data.importer.files import ImportFileError, read_table
+from data.importer.cells import MonthCells
+from data.importer.files import ImportFileError
 from data.importer.locks import ImportBusyError, hold_import_lock
 from data.importer.problems import Problems, shown
-from data.importer.rows import AS_WRITTEN, data_rows, map_header, parse_columns, report
+from data.importer.rows import AS_WRITTEN, parse_columns, read_sheet, report
 from data.models import Cooperative, LoanMonth, Officer, Village
 from data.settings import get as get_settings
 from domain.classes import NPL_CLASSES
@@ -254,26 +254,15 @@ def check(session: Session, *, actor: Actor, data: bytes, filename: str, month: 
     if decimal not in DECIMAL_MARKS:
         raise ValueError("decimal must be None, '.' or ','")
     settings = get_settings(session)
-    limit_mb = settings.max_upload_mb
-    if len(data) > limit_mb * 1024 * 1024:
-        raise ImportFileError("error.import.too_large", limit_mb=limit_mb)
-    if not data.strip():
-        raise ImportFileError("error.import.empty")
-    table = read_table(data, filename=filename, encoding=encoding)
-    problems = Problems()
-    width = max((i + 1 for i, c in enumerate(table.header) if not _is_blank(c)), default=0)
-    header = table.header[:width]
-    if not header:
-        raise ImportFileError("error.import.empty")
-    positions, ignored = map_header(header, problems, TAPE)
-    body = data_rows(table.rows, width, problems)
+    sheet = read_sheet(data, filename=filename, template=TAPE, limit_mb=settings.max_upload_mb, encoding=encoding)
+    positions, ignored, body, problems = sheet.positions, sheet.ignored, sheet.body, sheet.problems
     month = month_start(month) if month else None
     if rows_of_month and month is not None:
         body = _rows_of(body, positions, month)
-    if not body:
-        raise ImportFileError("error.import.empty")
-    if problems and any(p[0] == 1 for p in problems.kept):  # the header is wrong: rows cannot be read
-        return _Checked([], [], problems, month, ignored, {}, {}, table.encoding), report(problems, [], positions)
+        if not body:
+            raise ImportFileError("error.import.empty")
+    if sheet.header_wrong:
+        return _Checked([], [], problems, month, ignored, {}, {}, sheet.encoding), report(problems, [], positions)
     if month is None and "month" not in positions.values():
         raise ImportFileError("error.import.month_required")
 
@@ -301,7 +290,7 @@ def check(session: Session, *, actor: Actor, data: bytes, filename: str, month: 
     # loans the file's rows refinance that are on record but not in this file (an earlier month's loans)
     refinanced = lookup_known(session, sorted({v["refinances_contract"] for v in rows
                                                if v.get("refinances_contract")} - in_file))
-    checked = _Checked(rows, numbers, problems, month, ignored, existing, cooperatives, table.encoding)
+    checked = _Checked(rows, numbers, problems, month, ignored, existing, cooperatives, sheet.encoding)
     checked.refinanced = {contract: known.loan_id for contract, known in refinanced.items()}
     first_row: dict[str, int] = {}
     for done, (row_no, values) in enumerate(zip(numbers, rows)):
