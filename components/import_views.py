@@ -137,7 +137,7 @@ def _run_tapes(viewer: Viewer, uploads: list, *, write: bool, allow_shrink: bool
     bar = st.progress(0.0, text=t("import.stage.validate"))
     try:
         months = plan([(u.name, u.getvalue()) for u in uploads], month=month, encoding=encoding)
-        options = dict(actor=viewer.actor, decimal=decimal, today=None)
+        options = dict(actor=viewer.actor, decimal=decimal)
         if len(months) == 1:
             only: MonthFile = months[0]
             arguments = dict(data=only.data, filename=only.filename, month=only.month, encoding=encoding,

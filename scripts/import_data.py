@@ -38,7 +38,8 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Import records (CSV or Excel) of one kind.")
     parser.add_argument("kind", choices=KINDS)
     parser.add_argument("files", type=Path, nargs="+")
-    parser.add_argument("--month", type=_month, default=None, help="the month of a tape, YYYY-MM (default: its month column)")
+    parser.add_argument("--month", type=_month, default=None,
+                        help="the month of a tape, YYYY-MM (default: its month column)")
     parser.add_argument("--decimal", choices=[".", ","], default=None,
                         help="the decimal mark of the amounts when it is not clear from the values")
     parser.add_argument("--encoding", choices=[*ENCODINGS, "gbk", "windows-1252"], default=None,
@@ -64,7 +65,8 @@ def _report(label: str, result: ImportResult) -> bool:
         print(result.errors.to_string(index=False))
         if result.more_errors:
             print(f"... and {result.more_errors} more problem(s) not listed")
-        print(f"{label}: {result.error_count} problem(s) in {result.rows} row(s): nothing was written.", file=sys.stderr)
+        print(f"{label}: {result.error_count} problem(s) in {result.rows} row(s): nothing was written.",
+              file=sys.stderr)
         return False
     if result.name_change_count:
         print(f"{label}: {result.name_change_count} borrower name(s) differ from the names on record:")

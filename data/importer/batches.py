@@ -200,7 +200,8 @@ def withdraw(session: Session, *, actor: Actor, batch_id: int, reason: str) -> d
                                                      LoanMonth.cooperative_id.in_(coop_list))).rowcount
     restore = select(*[getattr(ImportSnapshot, c) for c in SNAPSHOT_COLUMNS]).where(ImportSnapshot.batch_id == batch.id)
     session.execute(insert(LoanMonth).from_select(SNAPSHOT_COLUMNS, restore))
-    restored = session.scalar(select(func.count()).select_from(ImportSnapshot).where(ImportSnapshot.batch_id == batch.id))
+    restored = session.scalar(select(func.count()).select_from(ImportSnapshot)
+                              .where(ImportSnapshot.batch_id == batch.id))
     changes = session.execute(select(ImportChange.entity, ImportChange.entity_id, ImportChange.created,
                                      ImportChange.before).where(ImportChange.batch_id == batch.id)).all()
     created: dict[str, list[int]] = {}

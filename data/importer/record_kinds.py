@@ -90,8 +90,9 @@ def context(session: Session, actor: Actor, today: dt.date, problems: Problems, 
     contracts = sorted({v["contract_no"] for v in rows if v.get("contract_no")})
     loans: dict[str, tuple] = {}
     for start in range(0, len(contracts), LOOKUP_CHUNK):
+        chunk = contracts[start:start + LOOKUP_CHUNK]
         for row in session.execute(select(Loan.contract_no, Loan.id, Loan.cooperative_id, Loan.officer_id,
-                                          Loan.issue_date).where(Loan.contract_no.in_(contracts[start:start + 900]))):
+                                          Loan.issue_date).where(Loan.contract_no.in_(chunk))):
             loans[row[0]] = tuple(row[1:])
     return Context(session, actor, today, problems,
                    dict(session.execute(select(Cooperative.code, Cooperative.id)).all()),
@@ -126,6 +127,11 @@ def _upsert(session: Session, model, key, rows: list[dict], fields: Callable[[di
             updated += 1
     session.flush()
     return {"created": created, "updated": updated}
+
+
+def _upsert_by_id(ctx: Context, model, rows: list[dict], fields: Callable[[dict], dict]) -> dict[str, int]:
+    """A record of collection is matched on the source system's id (its ``id`` column, stored as source_id)."""
+    return _upsert(ctx.session, model, model.source_id, [{**v, "source_id": v["id"]} for v in rows], fields)
 
 
 def _codes_unique(ctx: Context, rows: list[dict], numbers: list[int], name: str) -> None:
@@ -235,11 +241,12 @@ def check_assignments(ctx: Context, rows: list[dict], numbers: list[int]) -> Non
 
 
 def write_assignments(ctx: Context, rows: list[dict]) -> dict[str, int]:
-    return _upsert(ctx.session, Assignment, Assignment.source_id, [{**v, "source_id": v["id"]} for v in rows],
-                   lambda v: {"loan_id": v["loan_id"], "officer_id": v["officer_id"],
-                              "cooperative_id": v["cooperative_id"], "assigned_on": v["assigned_on"],
-                              "target_cents": v["target"], "deadline": v["deadline"],
-                              "outcome": v.get("outcome") or "open", "closed_on": v.get("closed_on")})
+    def fields(v: dict) -> dict:
+        return {"loan_id": v["loan_id"], "officer_id": v["officer_id"], "cooperative_id": v["cooperative_id"],
+                "assigned_on": v["assigned_on"], "target_cents": v["target"], "deadline": v["deadline"],
+                "outcome": v.get("outcome") or "open", "closed_on": v.get("closed_on")}
+
+    return _upsert_by_id(ctx, Assignment, rows, fields)
 
 
 def _covering_assignments(ctx: Context, loan_ids: list[int]) -> dict[int, list[tuple]]:
@@ -279,12 +286,13 @@ def _action_outcome(values: dict) -> str:
 
 
 def write_actions(ctx: Context, rows: list[dict]) -> dict[str, int]:
-    return _upsert(ctx.session, CollectionAction, CollectionAction.source_id, [{**v, "source_id": v["id"]} for v in rows],
-                   lambda v: {"loan_id": v["loan_id"], "assignment_id": v["assignment_id"], "officer_id": v["officer_id"],
-                              "cooperative_id": v["cooperative_id"], "method": v["method"],
-                              "action_date": v["action_date"], "recovered_cents": v["recovered"],
-                              "cost_cents": v.get("cost") or 0, "outcome": _action_outcome(v),
-                              "village_source": v.get("village_source"), "note": v.get("note") or ""})
+    def fields(v: dict) -> dict:
+        return {"loan_id": v["loan_id"], "assignment_id": v["assignment_id"], "officer_id": v["officer_id"],
+                "cooperative_id": v["cooperative_id"], "method": v["method"], "action_date": v["action_date"],
+                "recovered_cents": v["recovered"], "cost_cents": v.get("cost") or 0, "outcome": _action_outcome(v),
+                "village_source": v.get("village_source"), "note": v.get("note") or ""}
+
+    return _upsert_by_id(ctx, CollectionAction, rows, fields)
 
 
 def check_legal_cases(ctx: Context, rows: list[dict], numbers: list[int]) -> None:
@@ -297,10 +305,12 @@ def check_legal_cases(ctx: Context, rows: list[dict], numbers: list[int]) -> Non
 
 
 def write_legal_cases(ctx: Context, rows: list[dict]) -> dict[str, int]:
-    return _upsert(ctx.session, LegalCase, LegalCase.source_id, [{**v, "source_id": v["id"]} for v in rows],
-                   lambda v: {"loan_id": v["loan_id"], "cooperative_id": v["cooperative_id"], "court": v["court"],
-                              "filed_on": v["filed_on"], "claim_cents": v["claim"], "stage": v["stage"],
-                              "costs_cents": v.get("costs") or 0, "recovered_cents": v.get("recovered") or 0})
+    def fields(v: dict) -> dict:
+        return {"loan_id": v["loan_id"], "cooperative_id": v["cooperative_id"], "court": v["court"],
+                "filed_on": v["filed_on"], "claim_cents": v["claim"], "stage": v["stage"],
+                "costs_cents": v.get("costs") or 0, "recovered_cents": v.get("recovered") or 0}
+
+    return _upsert_by_id(ctx, LegalCase, rows, fields)
 
 
 def check_assets(ctx: Context, rows: list[dict], numbers: list[int]) -> None:
@@ -319,16 +329,16 @@ def check_assets(ctx: Context, rows: list[dict], numbers: list[int]) -> None:
 
 
 def write_assets(ctx: Context, rows: list[dict]) -> dict[str, int]:
-    return _upsert(ctx.session, ForeclosedAsset, ForeclosedAsset.source_id, [{**v, "source_id": v["id"]} for v in rows],
-                   lambda v: {"loan_id": v["loan_id"], "cooperative_id": v["cooperative_id"],
-                              "asset_type": v["asset_type"], "on_balance_sheet": v["on_balance_sheet"],
-                              "acquired_on": v["acquired_on"], "book_value_cents": v["book_value"],
-                              "appraisal_cents": v.get("appraisal"),
-                              "appraised_on": v["acquired_on"] if v.get("appraisal") is not None else None,
-                              "status": v.get("status") or "pending", "disposal_method": v.get("disposal_method"),
-                              "disposed_on": v.get("disposed_on"), "proceeds_cents": v.get("proceeds"),
-                              "disposal_cost_cents": v.get("disposal_cost"),
-                              "lease_income_cents": v.get("lease_income") or 0})
+    def fields(v: dict) -> dict:
+        return {"loan_id": v["loan_id"], "cooperative_id": v["cooperative_id"], "asset_type": v["asset_type"],
+                "on_balance_sheet": v["on_balance_sheet"], "acquired_on": v["acquired_on"],
+                "book_value_cents": v["book_value"], "appraisal_cents": v.get("appraisal"),
+                "appraised_on": v["acquired_on"] if v.get("appraisal") is not None else None,
+                "status": v.get("status") or "pending", "disposal_method": v.get("disposal_method"),
+                "disposed_on": v.get("disposed_on"), "proceeds_cents": v.get("proceeds"),
+                "disposal_cost_cents": v.get("disposal_cost"), "lease_income_cents": v.get("lease_income") or 0}
+
+    return _upsert_by_id(ctx, ForeclosedAsset, rows, fields)
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,8 @@ def markdown_tables() -> str:
     """Every template as a markdown table (docs/import.md holds exactly this; tests/test_docs.py checks it)."""
     parts = []
     for kind, template in templates().items():
-        parts.append(f"#### `{kind}`\n\n| column | Spanish header | required | kind | other accepted headers | example |\n"
+        parts.append(f"#### `{kind}`\n\n"
+                     "| column | Spanish header | required | kind | other accepted headers | example |\n"
                      "|---|---|---|---|---|---|")
         for c in template.columns:
             kind_text = c.vocabulary if c.kind in (CODE, BOOL) and c.vocabulary else c.kind
