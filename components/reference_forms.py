@@ -46,6 +46,25 @@ def _active_only(cooperatives: pd.DataFrame) -> pd.DataFrame:
     return cooperatives[cooperatives.active.astype(bool)]
 
 
+def _listing(viewer: Viewer, cooperatives: pd.DataFrame, read, *, kind: str,
+             columns: list[str]) -> tuple[int | None, pd.DataFrame]:
+    """A cooperative's villages or officers (the cooperative chosen above them), as a table or 'none yet'."""
+    shown_coop = _cooperative_select(cooperatives, key=f"reference.{kind}.coop")
+    records = store.read(read, actor=viewer.actor, cooperative_id=shown_coop)
+    if records.empty:
+        st.info(t(f"reference.no_{kind}"))
+    else:
+        _table(records, columns)
+    return shown_coop, records
+
+
+def _pick(records: pd.DataFrame, *, key: str):
+    """(id, row) of the record chosen for editing, inactive ones marked."""
+    by_id = {int(r.id): r for r in records.itertuples()}
+    chosen = st.selectbox(t("reference.record"), list(by_id), format_func=lambda i: _label(by_id[i]), key=key)
+    return chosen, by_id[chosen]
+
+
 def section(viewer: Viewer, *, today: dt.date) -> None:
     """The whole tab: a note that nothing is deleted, then one kind of record at a time."""
     st.caption(t("reference.help"))
@@ -82,10 +101,7 @@ def _cooperatives(viewer: Viewer, cooperatives: pd.DataFrame) -> None:
         return
     with edit_col:
         st.subheader(t("reference.edit_cooperative"), anchor=False)
-        by_id = {int(r.id): r for r in cooperatives.itertuples()}
-        chosen = st.selectbox(t("reference.record"), list(by_id), format_func=lambda i: _label(by_id[i]),
-                              key="reference.cooperative.pick")
-        row = by_id[chosen]
+        chosen, row = _pick(cooperatives, key="reference.cooperative.pick")
         with st.form(f"reference.cooperative.edit.{chosen}", clear_on_submit=False):
             code = st.text_input(t("reference.code"), row.code, max_chars=40, help=t("reference.code_help"))
             name = st.text_input(t("reference.name"), row.name, max_chars=120)
@@ -97,12 +113,8 @@ def _cooperatives(viewer: Viewer, cooperatives: pd.DataFrame) -> None:
 
 # --- villages -------------------------------------------------------------------------------------------------
 def _villages(viewer: Viewer, cooperatives: pd.DataFrame) -> None:
-    shown_coop = _cooperative_select(cooperatives, key="reference.villages.coop")
-    villages = store.read(reference.list_villages, actor=viewer.actor, cooperative_id=shown_coop)
-    if villages.empty:
-        st.info(t("reference.no_villages"))
-    else:
-        _table(villages, ["code", "name", "active"])
+    shown_coop, villages = _listing(viewer, cooperatives, reference.list_villages, kind="villages",
+                                    columns=["code", "name", "active"])
     create_col, edit_col = st.columns(2)
     with create_col:
         st.subheader(t("reference.create_village"), anchor=False)
@@ -122,10 +134,7 @@ def _villages(viewer: Viewer, cooperatives: pd.DataFrame) -> None:
         return
     with edit_col:
         st.subheader(t("reference.edit_village"), anchor=False)
-        by_id = {int(r.id): r for r in villages.itertuples()}
-        chosen = st.selectbox(t("reference.record"), list(by_id), format_func=lambda i: _label(by_id[i]),
-                              key="reference.village.pick")
-        row = by_id[chosen]
+        chosen, row = _pick(villages, key="reference.village.pick")
         with st.form(f"reference.village.edit.{chosen}", clear_on_submit=False):
             code = st.text_input(t("reference.code"), row.code, max_chars=40, help=t("reference.code_help"))
             name = st.text_input(t("reference.name"), row.name, max_chars=120)
@@ -139,12 +148,8 @@ def _villages(viewer: Viewer, cooperatives: pd.DataFrame) -> None:
 
 # --- officers -------------------------------------------------------------------------------------------------
 def _officers(viewer: Viewer, cooperatives: pd.DataFrame, *, today: dt.date) -> None:
-    shown_coop = _cooperative_select(cooperatives, key="reference.officers.coop")
-    officers = store.read(reference.list_officers, actor=viewer.actor, cooperative_id=shown_coop)
-    if officers.empty:
-        st.info(t("reference.no_officers"))
-    else:
-        _table(officers, ["employee_no", "name", "hired_on", "active"])
+    shown_coop, officers = _listing(viewer, cooperatives, reference.list_officers, kind="officers",
+                                    columns=["employee_no", "name", "hired_on", "active"])
     create_col, edit_col = st.columns(2)
     with create_col:
         st.subheader(t("reference.create_officer"), anchor=False)
@@ -168,10 +173,7 @@ def _officers(viewer: Viewer, cooperatives: pd.DataFrame, *, today: dt.date) -> 
         return
     with edit_col:
         st.subheader(t("reference.edit_officer"), anchor=False)
-        by_id = {int(r.id): r for r in officers.itertuples()}
-        chosen = st.selectbox(t("reference.record"), list(by_id), format_func=lambda i: _label(by_id[i]),
-                              key="reference.officer.pick")
-        row = by_id[chosen]
+        chosen, row = _pick(officers, key="reference.officer.pick")
         with st.form(f"reference.officer.edit.{chosen}", clear_on_submit=False):
             employee_no = st.text_input(t("reference.employee_no"), row.employee_no, max_chars=40,
                                         help=t("reference.code_help"))
