@@ -13,14 +13,11 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from data.audit import data_version
 from data.db import database_url, is_default_demo_database, make_engine, session_factory, transaction, upgrade_schema
 from data.demo import ensure_demo_database
 
 T = TypeVar("T")
 READ_TTL_SECONDS = 300
-#: how stale the data version may be: a change made elsewhere shows within this many seconds
-VERSION_TTL_SECONDS = 3
 
 
 @st.cache_resource(show_spinner=False)
@@ -40,29 +37,16 @@ def demo_mode() -> bool:
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False, max_entries=2000)
-def _cached_read(function_path: str, arguments: tuple[tuple[str, Any], ...], version: int) -> Any:
-    """``version`` is only part of the cache key: a write anywhere moves it, so older results are not served."""
+def _cached_read(function_path: str, arguments: tuple[tuple[str, Any], ...]) -> Any:
     module_name, _, name = function_path.partition(":")
     function = getattr(importlib.import_module(module_name), name)
     with session_factory(engine())() as session:
         return function(session, **dict(arguments))
 
 
-@st.cache_data(ttl=VERSION_TTL_SECONDS, show_spinner=False, max_entries=1)
-def _data_version() -> int:
-    """data.audit.data_version, asked at most every few seconds (a page makes many reads)."""
-    with session_factory(engine())() as session:
-        return data_version(session)
-
-
 def read(function: Callable[..., T], **arguments: Any) -> T:
-    """Call a data/ read function with a session, through the cache.
-
-    The cache key holds the database's data version, so a change made by another app server, the import
-    command or a script is seen within VERSION_TTL_SECONDS; this server's own writes clear the cache at once.
-    """
-    return _cached_read(f"{function.__module__}:{function.__qualname__}", tuple(sorted(arguments.items())),
-                        _data_version())
+    """Call a data/ read function with a session, through the cache."""
+    return _cached_read(f"{function.__module__}:{function.__qualname__}", tuple(sorted(arguments.items())))
 
 
 def write(command: Callable[..., T], **arguments: Any) -> T:
