@@ -235,9 +235,11 @@ def change_forms(viewer: Viewer, choices: pd.DataFrame, *, symbol: str, today: d
         day = st.date_input(t("assets.field.disposed_on"), value=today, key="assets.disposal.day",
                             format="YYYY-MM-DD")
         proceeds = st.number_input(t("assets.field.proceeds", symbol=symbol), value=None, step=100.0, format="%.2f",
-                                   key="assets.disposal.proceeds", help=t("assets.field.proceeds_help"))
+                                   key="assets.disposal.proceeds", help=t("defects.disposal.proceeds_help"))
+        cost = st.number_input(t("defects.disposal.cost", symbol=symbol), value=0.0, step=100.0, format="%.2f",
+                               key="assets.disposal.cost", help=t("defects.disposal.cost_help"))
         if st.form_submit_button(t("assets.submit.disposal"), type="primary", key="assets.disposal.submit"):
-            forms.submit(asset_commands.record_disposal, success=t("assets.done.disposal"), actor=viewer.actor,
+            forms.submit(asset_commands.record_disposal, success=t("defects.disposal.done"), actor=viewer.actor,
                          asset_id=asset_id, method=method, disposed_on=day, proceeds_cents=to_cents(proceeds),
-                         today=today)
+                         cost_cents=to_cents(cost), today=today)
 

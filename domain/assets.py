@@ -32,3 +32,15 @@ def disposal_deadline(acquired_on: dt.date, years: int) -> dt.date:
         return acquired_on.replace(year=acquired_on.year + years)
     except ValueError:
         return acquired_on.replace(year=acquired_on.year + years, day=28)
+
+
+def net_proceeds(proceeds_cents: int, cost_cents: int) -> int:
+    """What a disposal brought in after its cost (fees, auction charges, taxes); never below zero."""
+    return max(proceeds_cents - cost_cents, 0)
+
+
+def disposal_recovery(proceeds_cents: int, cost_cents: int, balance_cents: int) -> int:
+    """The recovery a disposal books (DOMAIN.md: recovery = cash + *net* disposal proceeds): the net
+    proceeds, capped at the loan's outstanding balance (what is left over is the borrower's, not a
+    recovery of the loan)."""
+    return min(net_proceeds(proceeds_cents, cost_cents), max(balance_cents, 0))

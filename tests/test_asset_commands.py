@@ -37,6 +37,9 @@ def book(engine):
         origin, carla, bo = f.officer(s, a, "Ana"), f.officer(s, a, "Carla"), f.officer(s, b, "Bo")
         la, lb = f.loan(s, a, origin, D(2020, 1, 1), contract="LA"), f.loan(s, b, bo, D(2020, 1, 1), contract="LB")
         open_assignment = f.assignment(s, la, carla, D(2025, 1, 1), 10_000, D(2026, 12, 31))
+        f.month_row(s, la, D(2024, 12, 1), 60_000, "substandard", dpd=120)
+        f.month_row(s, la, D(2025, 12, 1), 30_000, "doubtful", dpd=300)
+        f.month_row(s, la, D(2026, 1, 1), 5_000, "doubtful", dpd=330)  # January's tape already shows a disposal
         held = asset(s, la, "building", D(2025, 1, 10), 50000, appraisal=40000)
         held.appraised_on = D(2025, 3, 1)
         held_b = asset(s, lb, "vehicle", D(2025, 9, 1), 3000)
@@ -161,12 +164,49 @@ def test_status_goes_to_in_disposal_and_back(book):
     ("sale", D(2026, 6, 16), 100, "disposed_on", "error.asset.date_future"),
     ("auction", D(2026, 6, 1), -1, "proceeds", "error.asset.amount_negative"),
     ("auction", D(2026, 6, 1), 12.5, "proceeds", "error.asset.amount_required"),
+    ("auction", D(2026, 6, 1), None, "proceeds", "error.asset.amount_required"),
 ])
 def test_disposal_refuses_bad_input(book, method, day, proceeds, field, key):
     engine, ids, actors = book
     error = refused(engine, commands.record_disposal, ValidationError, actor=actors["supervisor"], asset_id=ids["H"],
                     method=method, disposed_on=day, proceeds_cents=proceeds, today=TODAY)
     assert (error.field, error.key) == (field, key)
+
+
+@pytest.mark.parametrize("cost, key", [(-1, "error.disposal.cost_negative"), (12.5, "error.disposal.cost_required"),
+                                       (None, "error.disposal.cost_required"),
+                                       (10**12, "error.amount_too_large")])
+def test_disposal_refuses_a_bad_cost(book, cost, key):
+    engine, ids, actors = book
+    error = refused(engine, commands.record_disposal, ValidationError, actor=actors["supervisor"], asset_id=ids["H"],
+                    method="sale", disposed_on=D(2026, 1, 20), proceeds_cents=100, cost_cents=cost, today=TODAY)
+    assert (error.field, error.key) == ("cost", key)
+
+
+@pytest.mark.parametrize("proceeds, cost, recovered, outcome", [
+    (20_000, 1_500, 18_500, "paid_partial"),   # net proceeds, below the balance
+    (45_000, 2_000, 30_000, "paid_full"),      # net 43,000 capped at December's balance of 30,000
+    (1_000, 1_200, 0, "no_result"),            # the cost ate the proceeds: nothing recovered, never negative
+])
+def test_disposal_books_net_proceeds_capped_at_the_balance(book, proceeds, cost, recovered, outcome):
+    """DOMAIN.md: recovery = cash + net disposal proceeds. The cap is the balance at the last month end
+    before the disposal (2025-12: 30,000), not January's, which already shows the disposal."""
+    engine, ids, actors = book
+    before = state(engine)
+    with transaction(engine) as s:
+        commands.record_disposal(s, actor=actors["supervisor"], asset_id=ids["H"], method="sale",
+                                 disposed_on=D(2026, 1, 20), proceeds_cents=proceeds, cost_cents=cost, today=TODAY)
+    after = state(engine)
+    assert after[1] == before[1] + 1 and after[2] == before[2] + 1  # one recovery, one audit row
+    with transaction(engine) as s:
+        held = s.get(ForeclosedAsset, ids["H"])
+        assert (held.proceeds_cents, held.disposal_cost_cents) == (proceeds, cost)  # gross and cost on the asset
+        action = s.scalars(select(CollectionAction).order_by(CollectionAction.id.desc())).first()
+        assert (action.recovered_cents, action.cost_cents, action.outcome) == (recovered, 0, outcome)
+        assert recoveries.recovered_between(s, scope=Scope.union(), first_day=D(2026, 1, 1),
+                                            last_day=D(2026, 1, 31)) == recovered
+    row = audit_rows(engine)[-1]
+    assert json.loads(row.after)["disposal_cost_cents"] == cost and json.loads(row.after)["recovered_cents"] == recovered
 
 
 def test_disposal_refuses_an_asset_already_disposed(book):

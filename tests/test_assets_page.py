@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from components.i18n import translate
+from data import asset_commands
 from data import assets as reads
 from data.db import make_engine, transaction
-from data.models import AuditLog, CollectionAction, ForeclosedAsset
+from data.models import AuditLog, CollectionAction, ForeclosedAsset, Loan
 from domain.scope import Scope
 from tests.apptest_support import page, texts
 
@@ -103,7 +104,10 @@ def _error_texts(at) -> list[str]:
     return [e.value for e in at.error]
 
 
-def _disposal_input(at, *, proceeds: float | None = None, day: dt.date | None = None) -> None:
+def _disposal_input(at, *, proceeds: float | None = None, day: dt.date | None = None,
+                    cost: float | None = None) -> None:
+    if cost is not None:
+        at.number_input(key="assets.disposal.cost").set_value(cost)
     if proceeds is not None:
         at.number_input(key="assets.disposal.proceeds").set_value(proceeds)
     if day is not None:
@@ -116,6 +120,7 @@ def _disposal_input(at, *, proceeds: float | None = None, day: dt.date | None = 
      "error.asset.date_before_acquisition"),
     (lambda asset: {"proceeds": 10.0, "day": dt.date.today() + dt.timedelta(days=1)}, "error.asset.date_future"),
     (lambda asset: {}, "error.asset.amount_required"),
+    (lambda asset: {"proceeds": 10.0, "cost": -1.0}, "error.disposal.cost_negative"),
 ])
 def test_disposal_form_refuses_bad_input_and_writes_nothing(private_db, fill, message):
     asset = _first_held(private_db)
@@ -146,9 +151,10 @@ def test_good_disposal_writes_one_change_one_recovery_and_one_audit_row(private_
     at = page("assets", username="supervisor")
     at.selectbox(key="assets.disposal.method").set_value("auction")
     at.number_input(key="assets.disposal.proceeds").set_value(1234.56)
+    at.number_input(key="assets.disposal.cost").set_value(34.56)
     at.button(key="assets.disposal.submit").click().run()
     assert not at.exception and not at.error
-    assert translate("assets.done.disposal", "en") in [s.value for s in at.success]
+    assert translate("defects.disposal.done", "en") in [s.value for s in at.success]
     assets_after, actions_after, audit_after = _state(private_db)
     assert (actions_after, audit_after) == (before[1] + 1, before[2] + 1)
     changed = [row for row in assets_after if row not in before[0]]
@@ -156,7 +162,10 @@ def test_good_disposal_writes_one_change_one_recovery_and_one_audit_row(private_
         (int(asset.asset_id), "disposed", 123456, dt.date.today())]
     with transaction(private_db) as s:
         action = s.scalars(select(CollectionAction).order_by(CollectionAction.id.desc())).first()
-        assert (action.method, action.recovered_cents) == ("asset_disposal", 123456)
+        # net proceeds (123,456 - 3,456), capped at the loan's balance before the disposal month
+        balance = asset_commands.balance_before(s, s.get(Loan, action.loan_id), dt.date.today())
+        assert (action.method, action.recovered_cents, action.cost_cents) == ("asset_disposal",
+                                                                              min(120000, balance), 0)
         assert s.scalars(select(AuditLog).order_by(AuditLog.id.desc())).first().action == "asset.dispose"
 
 

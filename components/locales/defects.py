@@ -1,0 +1,39 @@
+"""Strings of the figure-defect fixes of issue 19: disposal cost and net proceeds, recovery rate, the
+under-classified list, borrower-level and restructuring flags, the accountability gap's pending state."""
+
+EN = {
+    # disposal form
+    "defects.disposal.proceeds_help": "The gross amount the asset brought in. The recovery booked on the asset's "
+                                      "loan is the net proceeds (proceeds less the disposal cost), capped at the "
+                                      "loan's outstanding balance at the last month end before the disposal.",
+    "defects.disposal.cost": "Disposal cost ({symbol})",
+    "defects.disposal.cost_help": "Fees, auction charges and taxes paid to realise the asset; deducted from the "
+                                  "proceeds before they count as a recovery.",
+    "defects.disposal.done": "Disposal recorded; its net proceeds (capped at the loan's balance) booked as a recovery.",
+    "error.disposal.cost_required": "Give the disposal cost (0 when there was none).",
+    "error.disposal.cost_negative": "The disposal cost cannot be negative.",
+}
+
+ES = {
+    "defects.disposal.proceeds_help": "El importe bruto obtenido por el activo. La recuperación registrada en el "
+                                      "préstamo del activo es el importe neto (importe menos el coste de la "
+                                      "enajenación), limitado al saldo pendiente del préstamo al cierre del último "
+                                      "mes anterior a la enajenación.",
+    "defects.disposal.cost": "Coste de la enajenación ({symbol})",
+    "defects.disposal.cost_help": "Honorarios, gastos de subasta e impuestos pagados para realizar el activo; se "
+                                  "descuentan del importe antes de contar como recuperación.",
+    "defects.disposal.done": "Enajenación registrada; su importe neto (limitado al saldo del préstamo) se ha "
+                             "registrado como recuperación.",
+    "error.disposal.cost_required": "Indique el coste de la enajenación (0 si no lo hubo).",
+    "error.disposal.cost_negative": "El coste de la enajenación no puede ser negativo.",
+}
+
+ZH = {
+    "defects.disposal.proceeds_help": "资产处置所得总额。计入该资产对应贷款的回收金额为净所得（所得减处置费用），"
+                                      "且不超过处置前最近一个月末的贷款余额。",
+    "defects.disposal.cost": "处置费用（{symbol}）",
+    "defects.disposal.cost_help": "变现资产所支付的手续费、拍卖费和税费；在计入回收前从所得中扣除。",
+    "defects.disposal.done": "处置已记录；其净所得（不超过贷款余额）已计入回收。",
+    "error.disposal.cost_required": "请填写处置费用（没有则填 0）。",
+    "error.disposal.cost_negative": "处置费用不能为负数。",
+}
