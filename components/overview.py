@@ -44,9 +44,12 @@ def kpi_row(balances: pd.DataFrame, chosen: Filters, ctx: PageContext) -> list[K
     year_start = dt.date(last.year - 1, 12, 1)
     cutoff_month = month_start(ctx.settings.segment_cutoff)
     recovered_month = store.read(recoveries.recovered_between, scope=chosen.scope, first_day=last,
-                                 last_day=month_end(last))
+                                 last_day=month_end(last), segment=chosen.segment)
     recovered_ytd = store.read(recoveries.recovered_between, scope=chosen.scope, first_day=dt.date(last.year, 1, 1),
-                               last_day=month_end(last))
+                               last_day=month_end(last), segment=chosen.segment)
+    # DOMAIN.md's recovery rate: recovered in the period / NPL balance at the period's start (the month end before)
+    rate_month = recovery_rate_text(recovered_month, npl_at(previous))
+    rate_ytd = recovery_rate_text(recovered_ytd, npl_at(year_start))
     ratio_delta = None
     if before is not None and now.npl_ratio is not None and before.npl_ratio is not None:
         ratio_delta = f"{(now.npl_ratio - before.npl_ratio) * 100:+.2f} pp"
@@ -63,9 +66,22 @@ def kpi_row(balances: pd.DataFrame, chosen: Filters, ctx: PageContext) -> list[K
             f"{now.npl_count - before.npl_count:+,}" if before else None),
         Kpi(t("overview.kpi.old"), money(figures.npl_balance(balances, last, OLD), symbol, compact=True)),
         Kpi(t("overview.kpi.new"), money(figures.npl_balance(balances, last, NEW), symbol, compact=True)),
-        Kpi(t("overview.kpi.recovered_month"), money(recovered_month, symbol, compact=True), delta_color="normal"),
-        Kpi(t("overview.kpi.recovered_ytd"), money(recovered_ytd, symbol, compact=True), delta_color="normal"),
+        Kpi(t("overview.kpi.recovered_month"), money(recovered_month, symbol, compact=True), rate_month,
+            delta_color="off", delta_arrow="off",
+            help=t("defects.recovery_rate_help", month=month(previous)) if rate_month else None),
+        Kpi(t("overview.kpi.recovered_ytd"), money(recovered_ytd, symbol, compact=True), rate_ytd,
+            delta_color="off", delta_arrow="off",
+            help=t("defects.recovery_rate_help", month=month(year_start)) if rate_ytd else None),
     ]
+
+
+def recovery_rate_text(recovered_cents: int, npl_at_start_cents: int | None) -> str | None:
+    """The recovery rate beside a recovery card ("4.2 % of the NPLs at the start"), or None when the NPL
+    balance at the start is unknown (a month before the first tape) or zero."""
+    if npl_at_start_cents is None:
+        return None
+    rate = figures.recovery_rate(recovered_cents, npl_at_start_cents)
+    return None if rate is None else t("defects.recovery_rate", rate=share(rate))
 
 
 def cooperative_selection(by_coop: pd.DataFrame, chosen: Filters, symbol: str) -> None:

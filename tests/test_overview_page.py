@@ -1,11 +1,14 @@
 """The overview page on the generated demo database: its numbers equal the data layer's for the same filters."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from components.format import money
-from data import portfolio
+from data import portfolio, recoveries
 from domain import figures
+from domain.months import month_end, previous_month
 from domain.scope import Scope
 from tests.apptest_support import page, read_demo
 
@@ -45,6 +48,32 @@ def test_cooperative_and_segment_filters_change_the_figures(facts):
     assert _metric(at, "NPL balance,") == money(figures.npl_balance(balances, months[-1]), "¥", compact=True)
     union = page("overview", username="director")
     assert _metric(union, "NPL balance,") != _metric(at, "NPL balance,")
+
+
+@pytest.mark.parametrize("segment", ["old", "new"])
+def test_recovery_cards_follow_the_segment_and_show_the_recovery_rate(facts, segment):
+    """The recovery cards use the same segment as the NPL cards beside them, and carry DOMAIN.md's recovery
+    rate: recovered in the period / NPL balance (of that segment) at the period's start."""
+    url, months, _ = facts
+    last = months[-1]
+    at = page("overview", username="director", query={"segment": segment})
+    assert not at.exception
+    year = dict(first_day=dt.date(last.year, 1, 1), last_day=month_end(last))
+    in_segment = read_demo(url, recoveries.recovered_between, scope=Scope.union(), segment=segment, **year)
+    everything = read_demo(url, recoveries.recovered_between, scope=Scope.union(), **year)
+    assert 0 < in_segment < everything
+    card = next(m for m in at.metric if m.label == "Recovered this year")
+    assert card.value == money(in_segment, "¥", compact=True)
+    balances = read_demo(url, portfolio.balances_by_month, scope=Scope.union(), first=months[0], last=last)
+    start = figures.npl_balance(balances, dt.date(last.year - 1, 12, 1), segment)
+    # no NPL of the segment at the start (new NPLs before the cutoff): no rate rather than a division by zero
+    assert card.delta == (f"{in_segment / start * 100:.1f} % of NPLs at start" if start else "")
+    month_card = next(m for m in at.metric if m.label == "Recovered this month")
+    in_month = read_demo(url, recoveries.recovered_between, scope=Scope.union(), segment=segment, first_day=last,
+                         last_day=month_end(last))
+    assert month_card.value == money(in_month, "¥", compact=True)
+    before = figures.npl_balance(balances, previous_month(last), segment)
+    assert before > 0 and month_card.delta == f"{in_month / before * 100:.1f} % of NPLs at start"
 
 
 def test_period_filter_moves_the_kpi_month(facts):

@@ -204,3 +204,18 @@ def test_loan_history_after_a_month_is_replaced_equals_a_full_rebuild(book):
     with transaction(engine) as s:
         assert aggregates.rebuild_loan_history(s) == 6
     assert _history(engine) == incremental
+
+
+def test_recovered_between_follows_the_segment(book):
+    """Feb: L1 (old) 200 and L3 (old) 100; a recovery of 50 on L6 (issued on the cutoff day: new) is added."""
+    engine, ids = book
+    with transaction(engine) as s:
+        from data.models import Loan, Officer
+        l6 = s.query(Loan).filter_by(contract_no="L6").one()
+        f.action(s, l6, s.get(Officer, l6.officer_id), dt.date(2025, 2, 10), 50)
+    feb = dict(first_day=dt.date(2025, 2, 1), last_day=dt.date(2025, 2, 28))
+    assert read(engine, recoveries.recovered_between, scope=Scope.union(), **feb) == 350
+    assert read(engine, recoveries.recovered_between, scope=Scope.union(), segment="old", **feb) == 300
+    assert read(engine, recoveries.recovered_between, scope=Scope.union(), segment="new", **feb) == 50
+    assert read(engine, recoveries.recovered_between, scope=Scope.cooperative(ids["A"]), segment="new", **feb) == 0
+    assert read(engine, recoveries.recovered_between, scope=Scope.cooperative(ids["B"]), segment="new", **feb) == 50

@@ -12,6 +12,11 @@ EN = {
     "defects.disposal.done": "Disposal recorded; its net proceeds (capped at the loan's balance) booked as a recovery.",
     "error.disposal.cost_required": "Give the disposal cost (0 when there was none).",
     "error.disposal.cost_negative": "The disposal cost cannot be negative.",
+    # recovery rate on the overview's recovery cards
+    "defects.recovery_rate": "{rate} of NPLs at start",
+    "defects.recovery_rate_help": "Recovery (cash and net disposal proceeds) in the period, in the chosen "
+                                  "cooperative and segment. Beside it the recovery rate: recovered in the period "
+                                  "divided by the NPL balance at its start (end of {month}).",
 }
 
 ES = {
@@ -26,6 +31,10 @@ ES = {
                              "registrado como recuperación.",
     "error.disposal.cost_required": "Indique el coste de la enajenación (0 si no lo hubo).",
     "error.disposal.cost_negative": "El coste de la enajenación no puede ser negativo.",
+    "defects.recovery_rate": "{rate} de la morosidad inicial",
+    "defects.recovery_rate_help": "Recuperación (efectivo e importe neto de enajenaciones) del periodo, en la "
+                                  "cooperativa y el segmento elegidos. Al lado, la tasa de recuperación: lo "
+                                  "recuperado en el periodo dividido por el saldo moroso al inicio (cierre de {month}).",
 }
 
 ZH = {
@@ -36,4 +45,7 @@ ZH = {
     "defects.disposal.done": "处置已记录；其净所得（不超过贷款余额）已计入回收。",
     "error.disposal.cost_required": "请填写处置费用（没有则填 0）。",
     "error.disposal.cost_negative": "处置费用不能为负数。",
+    "defects.recovery_rate": "期初不良的 {rate}",
+    "defects.recovery_rate_help": "所选联社和分段在本期的回收（现金及处置净所得）。旁边为回收率："
+                                  "本期回收额除以期初（{month} 月末）不良余额。",
 }
