@@ -26,6 +26,7 @@ from components.theme import CLASS_COLORS
 from domain import figures
 from domain import warning_rules as rules
 from domain.classes import CLASSES, LOSS, PERFORMING_CLASSES, SPECIAL_MENTION
+from domain.provision_rates import DEFAULT_PROVISION_RATES
 from domain.segments import NEW
 
 ROWS_SHOWN = 100
@@ -252,6 +253,22 @@ def hidden_spec() -> TableSpec:
                 "balance_cents": t("common.balance"), "restructured_on": t("warnings.col.restructured_on"),
                 "reason": t("warnings.col.reasons")},
         money=("balance_cents",),
+        codes={"loan_class": class_names(), "floor_class": class_names(),
+               "reason": {r: label("warnings.hidden", r) for r in rules.HIDDEN_REASONS}})
+
+
+def provision_rates_text() -> str:
+    """The provision rate of each class, as the under-classified list prices them (domain.provision_rates)."""
+    return ", ".join(f"{label('class', c)} {share(DEFAULT_PROVISION_RATES[c], 0)}" for c in CLASSES)
+
+
+def under_classified_spec() -> TableSpec:
+    return TableSpec(
+        labels={**base_labels(), "loan_class": t("warnings.col.recorded_class"),
+                "floor_class": t("warnings.col.floor_class"), "days_past_due": t("common.days_past_due"),
+                "balance_cents": t("common.balance"), "understated_cents": t("defects.under.col.understated"),
+                "restructured_on": t("warnings.col.restructured_on"), "reason": t("defects.under.col.reason")},
+        money=("balance_cents", "understated_cents"),
         codes={"loan_class": class_names(), "floor_class": class_names(),
                "reason": {r: label("warnings.hidden", r) for r in rules.HIDDEN_REASONS}})
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Integer, and_, cast, extract, func, or_, select, union
+from sqlalchemy import Integer, and_, case, cast, extract, func, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from data.aggregates import segment_expr
@@ -19,10 +19,11 @@ from data.frames import frame as to_frame
 from data.models import Borrower, Cooperative, Loan, LoanHistory, LoanMonth, Officer, PortfolioMonth, WatchMonth
 from data.scoping import scoped
 from data.settings import get as get_settings
-from data.watchlist import (WATCH_HIDDEN, WATCH_NORMAL_AT_RISK, WATCH_SPECIAL_MENTION, days_between, flag,
-                            month_end_of)
+from data.watchlist import (WATCH_HIDDEN, WATCH_NORMAL_AT_RISK, WATCH_SPECIAL_MENTION, WATCH_UNDER_CLASSIFIED,
+                            days_between, flag, month_end_of)
 from domain.classes import NPL_CLASSES
 from domain.months import month_end
+from domain.provision_rates import DEFAULT_PROVISION_RATES, basis_points_by_class
 from domain.scope import Scope
 from domain.segments import NEW
 from domain.warning_rules import INTEREST_PAYMENT_PURPOSE, Total
@@ -141,6 +142,46 @@ def list_hidden_npl_by_officer(session: Session, *, scope: Scope, month: dt.date
             .order_by(rows.c.cooperative, rows.c.officer, rows.c.loan_class))
     return _frame(session, stmt, ["cooperative_id", "cooperative", "officer_id", "officer", "loan_class", "loan_count",
                                   "balance_cents"], ints=("loan_count", "balance_cents"))
+
+
+# --- Under-classified loans ---------------------------------------------------------------------------------------
+def _provision_sql(balance_col, class_col, points: dict[str, int]):
+    """SQL for domain.provision_rates.provision: whole cents, half up, in integers on both engines."""
+    return (balance_col * case(points, value=class_col, else_=0) + 5_000) // 10_000
+
+
+def _under_classified(session: Session, *, scope: Scope, month: dt.date, segment: str | None, rates):
+    """Loans recorded better than their floor (any class; data.watchlist.under_classified_select) with the
+    provisions the recorded class understates at the given rates."""
+    points = basis_points_by_class(rates)
+    understated = (_provision_sql(WatchMonth.balance_cents, WatchMonth.floor_class, points)
+                   - _provision_sql(WatchMonth.balance_cents, WatchMonth.loan_class, points))
+    stmt = (_watched(WATCH_UNDER_CLASSIFIED, month)
+            .add_columns(Loan.cooperative_id, Loan.officer_id, WatchMonth.loan_class, WatchMonth.floor_class,
+                         WatchMonth.days_past_due, WatchMonth.balance_cents, Loan.restructured_on, WatchMonth.reason,
+                         understated.label("understated_cents")))
+    return _restrict(session, stmt, scope, segment).subquery()
+
+
+def list_under_classified(session: Session, *, scope: Scope, month: dt.date, segment: str | None = None,
+                          rates=DEFAULT_PROVISION_RATES, limit: int | None = 200) -> pd.DataFrame:
+    """Under-classified loans of a month, the largest understated provision first."""
+    rows = _under_classified(session, scope=scope, month=month, segment=segment, rates=rates)
+    columns = ["loan_id", "contract_no", "borrower", "cooperative", "officer", "loan_class", "floor_class",
+               "days_past_due", "balance_cents", "understated_cents", "restructured_on", "reason"]
+    stmt = _limit(select(*(rows.c[c] for c in columns))
+                  .order_by(rows.c.understated_cents.desc(), rows.c.balance_cents.desc(), rows.c.loan_id), limit)
+    return _frame(session, stmt, columns, ints=("balance_cents", "understated_cents"))
+
+
+def get_under_classified_total(session: Session, *, scope: Scope, month: dt.date, segment: str | None = None,
+                               rates=DEFAULT_PROVISION_RATES) -> tuple[Total, int]:
+    """How many loans are under-classified, their balance, and the provisions they understate in all."""
+    rows = _under_classified(session, scope=scope, month=month, segment=segment, rates=rates)
+    count, balance, understated = session.execute(select(
+        func.count(), func.coalesce(func.sum(rows.c.balance_cents), 0),
+        func.coalesce(func.sum(rows.c.understated_cents), 0))).one()
+    return Total(loan_count=int(count), balance_cents=int(balance)), int(understated)
 
 
 # --- Evergreening ---------------------------------------------------------------------------------------------------

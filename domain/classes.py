@@ -51,11 +51,27 @@ class Thresholds:
             raise ValueError("thresholds must satisfy 0 < substandard < doubtful < loss")
 
 
-def floor_class(days_past_due: int, thresholds: Thresholds = Thresholds(), *,
-                restructured_npl: bool = False) -> str:
-    """The best class a loan may carry given its days past due.
+#: DOMAIN.md (2023 measures): when more than this share of an enterprise borrower's debt with the cooperative
+#: is non-performing, all of that borrower's loans are
+BORROWER_NPL_SHARE: Final = 0.10
+#: a restructured loan is not upgraded during its observation period (at least one year after restructuring)
+OBSERVATION_YEARS: Final = 1
 
-    A restructured loan that was already non-performing stays at least Substandard.
+
+def borrower_is_npl(npl_cents: int, total_cents: int) -> bool:
+    """More than 10 % of the borrower's debt is non-performing (exactly 10 % is not)."""
+    return total_cents > 0 and npl_cents * 10 > total_cents
+
+
+def floor_class(days_past_due: int, thresholds: Thresholds = Thresholds(), *,
+                restructured_npl: bool = False, borrower_npl: bool = False,
+                observed_class: str | None = None) -> str:
+    """The best class a loan may carry given its days past due and the rules of DOMAIN.md.
+
+    A restructured loan that was already non-performing stays at least Substandard; a loan of an enterprise
+    borrower with more than 10 % of its debt non-performing is at least Substandard (``borrower_npl``); a
+    restructured loan in its observation period is not upgraded: at least the class it had when restructured
+    (``observed_class``, None outside the period).
     """
     if days_past_due < 0:
         raise ValueError("days past due cannot be negative")
@@ -69,9 +85,16 @@ def floor_class(days_past_due: int, thresholds: Thresholds = Thresholds(), *,
         floor = SPECIAL_MENTION
     else:
         floor = NORMAL
-    if restructured_npl and severity(floor) < severity(SUBSTANDARD):
+    if (restructured_npl or borrower_npl) and severity(floor) < severity(SUBSTANDARD):
         floor = SUBSTANDARD
+    if observed_class is not None and severity(floor) < severity(observed_class):
+        floor = observed_class
     return floor
+
+
+def is_under_classified(recorded_class: str, floor: str) -> bool:
+    """Recorded better than its floor: in any class (a Substandard loan 300 days past due, floor Doubtful)."""
+    return severity(recorded_class) < severity(floor)
 
 
 def is_hidden_npl(recorded_class: str, days_past_due: int, thresholds: Thresholds = Thresholds(), *,

@@ -13,7 +13,7 @@ from typing import Final
 import pandas as pd
 
 from domain import figures
-from domain.classes import NORMAL, Thresholds, is_hidden_npl, severity
+from domain.classes import NORMAL, SUBSTANDARD, Thresholds, floor_class, is_hidden_npl, severity
 from domain.months import month_end
 
 #: a Normal loan maturing within this many days with an overdue amount is at risk
@@ -30,7 +30,12 @@ NORMAL_RISK_REASONS: Final[tuple[str, ...]] = (REASON_DAYS_PAST_DUE, REASON_WORS
 # why a loan is a hidden NPL
 HIDDEN_BY_DAYS: Final = "days_past_due"
 HIDDEN_BY_RESTRUCTURING: Final = "restructured"
-HIDDEN_REASONS: Final[tuple[str, ...]] = (HIDDEN_BY_DAYS, HIDDEN_BY_RESTRUCTURING)
+#: an enterprise borrower with more than 10 % of its debt non-performing (domain.classes.borrower_is_npl)
+HIDDEN_BY_BORROWER: Final = "borrower"
+#: a restructured loan upgraded within its observation year, held at its class when restructured
+HIDDEN_BY_UPGRADE: Final = "upgraded"
+HIDDEN_REASONS: Final[tuple[str, ...]] = (HIDDEN_BY_DAYS, HIDDEN_BY_RESTRUCTURING, HIDDEN_BY_BORROWER,
+                                          HIDDEN_BY_UPGRADE)
 
 # why a loan is flagged as evergreening (several may apply)
 EVERGREEN_LINK: Final = "link"
@@ -101,6 +106,21 @@ def hidden_npl_mask(rows: pd.DataFrame, thresholds: Thresholds) -> pd.Series:
     return pd.Series([is_hidden_npl(r.loan_class, int(r.days_past_due), thresholds,
                                     restructured_npl=bool(r.restructured_npl)) for r in rows.itertuples()],
                      index=rows.index, dtype=bool)
+
+
+def floor_reason(days_past_due: int, thresholds: Thresholds, *, restructured_npl: bool = False,
+                 borrower_npl: bool = False, observed_class: str | None = None) -> str:
+    """Which rule sets a loan's floor (domain.classes.floor_class), the first that reaches it alone:
+    days past due, a restructured NPL, the borrower's NPL share, the observation period after restructuring."""
+    floor = floor_class(days_past_due, thresholds, restructured_npl=restructured_npl, borrower_npl=borrower_npl,
+                        observed_class=observed_class)
+    if floor_class(days_past_due, thresholds) == floor:
+        return HIDDEN_BY_DAYS
+    if restructured_npl and floor == SUBSTANDARD:
+        return HIDDEN_BY_RESTRUCTURING
+    if borrower_npl and floor == SUBSTANDARD:
+        return HIDDEN_BY_BORROWER
+    return HIDDEN_BY_UPGRADE
 
 
 def reclassified_npl_ratio(balances: pd.DataFrame, month: dt.date, hidden_cents: int,

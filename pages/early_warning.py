@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import context, empty_state, filters, frame, kpis, store
 from components import warning_views as views
-from components.format import month
+from components.format import money, month
 from components.i18n import t
 from components.theme import CLASS_COLORS, SEGMENT_COLORS
 from data import portfolio, warnings
@@ -61,9 +61,9 @@ officer_col.plotly_chart(views.ranked_chart(
     value_name=t("warnings.kpi.new_npl"), color=SEGMENT_COLORS["new"]), key="chart.new.officer")
 officer_col.caption(t("warnings.chart.top_note", top=views.CHART_TOP))
 
-sm_tab, risk_tab, hidden_tab, evergreen_tab, new_tab = st.tabs(
-    [t("warnings.tab.sm"), t("warnings.tab.at_risk"), t("warnings.tab.hidden"), t("warnings.tab.evergreen"),
-     t("warnings.tab.new")])
+sm_tab, risk_tab, hidden_tab, under_tab, evergreen_tab, new_tab = st.tabs(
+    [t("warnings.tab.sm"), t("warnings.tab.at_risk"), t("warnings.tab.hidden"), t("defects.under.tab"),
+     t("warnings.tab.evergreen"), t("warnings.tab.new")])
 name = month(last)
 with sm_tab:
     views.watch_list(warnings.list_special_mention, where, spec=views.special_mention_spec(), symbol=symbol,
@@ -78,6 +78,13 @@ with hidden_tab:
                  doubtful=ctx.settings.doubtful_days, loss=ctx.settings.loss_days))
     views.watch_list(warnings.list_hidden_npls, where, total=int(data.hidden.loan_count.sum()),
                      spec=views.hidden_spec(), symbol=symbol, key="warnings.hidden", filename=f"hidden-npls-{name}")
+with under_tab:
+    under, understated = store.read(warnings.get_under_classified_total, **where)
+    st.caption(t("defects.under.help", rates=views.provision_rates_text()))
+    st.markdown(t("defects.under.total", count=f"{under.loan_count:,}", balance=money(under.balance_cents, symbol),
+                  understated=money(understated, symbol), month=name))
+    views.watch_list(warnings.list_under_classified, where, total=under.loan_count, spec=views.under_classified_spec(),
+                     symbol=symbol, key="warnings.under", filename=f"under-classified-{name}")
 with evergreen_tab:
     st.caption(t("warnings.evergreen_help", days=ctx.settings.evergreen_window_days, first=month(chosen.first)))
     st.markdown(f"**{t('warnings.tab.by_officer')}**")

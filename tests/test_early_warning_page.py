@@ -51,8 +51,25 @@ def test_director_sees_the_data_layers_figures(facts):
     assert _metric(at, "Evergreened balance") == money(int(evergreen.balance_cents.sum()), "¥", compact=True)
     assert _metric(at, "New NPLs") == money(figures.npl_balance(balances, last, NEW), "¥", compact=True)
     assert len(at.get("plotly_chart")) == 5  # SM trend, hidden by officer and by cooperative, vintage, new by officer
-    assert len(at.dataframe) == 7  # SM, at risk, hidden, evergreening by officer and list, new by officer and quarter
+    # SM, at risk, hidden, under-classified, evergreening by officer and list, new by officer and quarter
+    assert len(at.dataframe) == 8
     assert at.tabs[0].label == "By officer"
+
+
+def test_under_classified_tab_lists_every_class_with_the_provisions_understated(facts):
+    """The demo has loans recorded better than their floor inside the NPL classes too, and the tab's total
+    line carries the data layer's count, balance and understated provisions."""
+    url, months, _ = facts
+    last = months[-1]
+    at = page("early_warning", username="director")
+    assert not at.exception
+    total, understated = read_demo(url, warnings.get_under_classified_total, scope=Scope.union(), month=last)
+    rows = read_demo(url, warnings.list_under_classified, scope=Scope.union(), month=last, limit=None)
+    assert total.loan_count == len(rows) > 0 and understated == int(rows.understated_cents.sum()) > 0
+    assert set(rows.loan_class) & {"substandard", "doubtful"}  # not only performing loans
+    line = (f"**{total.loan_count:,}** under-classified loans in {last:%Y-%m}, balance "
+            f"{money(total.balance_cents, '¥')}: provisions understated by **{money(understated, '¥')}**.")
+    assert line in [m.value for m in at.markdown]
 
 
 def test_cooperative_filter_narrows_every_figure(facts):

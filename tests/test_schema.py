@@ -75,10 +75,11 @@ def test_upgrading_a_loaded_database_fills_the_new_summaries(tmp_path):
 
     migrated = summaries()
     # SM (1): special mention in June, and at risk too (Normal in May, worse now); HID (2): Normal with 100 days
-    # past due in June (hidden, and at risk by its days), at risk in May (40 days); NPL (3): first NPL in May
+    # past due in June (hidden, and at risk by its days), at risk in May (40 days); NPL (3): first NPL in May.
+    # HID is under-classified in both months (Normal with days past due: floor Special Mention, then Substandard)
     assert [(w.month, w.watch, w.loan_id) for w in migrated[1]] == [
-        (may, "normal_at_risk", 2), (june, "hidden", 2), (june, "normal_at_risk", 1), (june, "normal_at_risk", 2),
-        (june, "special_mention", 1)]
+        (may, "normal_at_risk", 2), (may, "under_classified", 2), (june, "hidden", 2), (june, "normal_at_risk", 1),
+        (june, "normal_at_risk", 2), (june, "special_mention", 1), (june, "under_classified", 2)]
     assert migrated[0][2] == (3, may, june, 300, may)
     with transaction(engine) as s:
         aggregates.rebuild_all(s)

@@ -13,6 +13,20 @@ EN = {
     "error.disposal.cost_required": "Give the disposal cost (0 when there was none).",
     "error.disposal.cost_negative": "The disposal cost cannot be negative.",
     # recovery rate on the overview's recovery cards
+    # under-classified loans and the new hidden-NPL reasons (early warning)
+    "defects.under.tab": "Under-classified",
+    "defects.under.help": "Every loan recorded better than its floor, in any class (a Substandard loan more than "
+                          "270 days past due should be Doubtful). The floor is the worst of: days past due; a "
+                          "restructured NPL stays Substandard; an enterprise borrower with more than 10 % of its debt "
+                          "non-performing makes all its loans Substandard; a restructured loan keeps its class for a "
+                          "year. Provisions understated = balance × (rate of the floor − rate of the recorded class), "
+                          "at {rates}.",
+    "defects.under.total": "**{count}** under-classified loans in {month}, balance {balance}: provisions "
+                           "understated by **{understated}**.",
+    "defects.under.col.understated": "Provisions understated",
+    "defects.under.col.reason": "Floor set by",
+    "warnings.hidden.borrower": "Borrower over 10 % NPL",
+    "warnings.hidden.upgraded": "Upgraded in observation year",
     "defects.recovery_rate": "{rate} of NPLs at start",
     "defects.recovery_rate_help": "Recovery (cash and net disposal proceeds) in the period, in the chosen "
                                   "cooperative and segment. Beside it the recovery rate: recovered in the period "
@@ -31,6 +45,19 @@ ES = {
                              "registrado como recuperación.",
     "error.disposal.cost_required": "Indique el coste de la enajenación (0 si no lo hubo).",
     "error.disposal.cost_negative": "El coste de la enajenación no puede ser negativo.",
+    "defects.under.tab": "Infraclasificados",
+    "defects.under.help": "Todo préstamo registrado en una clase mejor que su mínimo, en cualquier clase (un "
+                          "préstamo Subestándar con más de 270 días de atraso debería ser Dudoso). El mínimo es el "
+                          "peor de: los días de atraso; un moroso reestructurado sigue al menos Subestándar; un "
+                          "prestatario empresa con más del 10 % de su deuda morosa hace Subestándar todos sus "
+                          "préstamos; un préstamo reestructurado conserva su clase durante un año. Provisiones "
+                          "infravaloradas = saldo × (tasa del mínimo − tasa de la clase registrada), con {rates}.",
+    "defects.under.total": "**{count}** préstamos infraclasificados en {month}, saldo {balance}: provisiones "
+                           "infravaloradas en **{understated}**.",
+    "defects.under.col.understated": "Provisiones infravaloradas",
+    "defects.under.col.reason": "Mínimo fijado por",
+    "warnings.hidden.borrower": "Prestatario con más del 10 % moroso",
+    "warnings.hidden.upgraded": "Mejorado en el año de observación",
     "defects.recovery_rate": "{rate} de la morosidad inicial",
     "defects.recovery_rate_help": "Recuperación (efectivo e importe neto de enajenaciones) del periodo, en la "
                                   "cooperativa y el segmento elegidos. Al lado, la tasa de recuperación: lo "
@@ -45,6 +72,16 @@ ZH = {
     "defects.disposal.done": "处置已记录；其净所得（不超过贷款余额）已计入回收。",
     "error.disposal.cost_required": "请填写处置费用（没有则填 0）。",
     "error.disposal.cost_negative": "处置费用不能为负数。",
+    "defects.under.tab": "分类偏低",
+    "defects.under.help": "所有登记分类优于其下限的贷款，任何类别均列出（逾期超过 270 天的次级类贷款应为可疑类）。"
+                          "下限取以下最差者：逾期天数；重组前已不良的贷款至少为次级；企业借款人不良债务超过 10 % 时，"
+                          "其全部贷款至少为次级；重组贷款在一年观察期内不得上调分类。少提拨备 = 余额 ×"
+                          "（下限类别拨备率 − 登记类别拨备率），拨备率为 {rates}。",
+    "defects.under.total": "{month} 分类偏低贷款 **{count}** 笔，余额 {balance}：少提拨备 **{understated}**。",
+    "defects.under.col.understated": "少提拨备",
+    "defects.under.col.reason": "下限依据",
+    "warnings.hidden.borrower": "借款人不良超过 10 %",
+    "warnings.hidden.upgraded": "观察期内上调",
     "defects.recovery_rate": "期初不良的 {rate}",
     "defects.recovery_rate_help": "所选联社和分段在本期的回收（现金及处置净所得）。旁边为回收率："
                                   "本期回收额除以期初（{month} 月末）不良余额。",
