@@ -141,7 +141,17 @@ def back_button() -> None:
 
 
 # --- the list view -----------------------------------------------------------------------------------------------
-def kpi_row(totals: dict, gap_count: int, symbol: str) -> list[Kpi]:
+def gap_kpi(gap_counts: dict[str, int], unowned_npls: int) -> Kpi:
+    """The accountability gap card (domain.accountability.accountability_gap): overdue or missed assignments
+    with no decision plus NPLs with no named person; those awaiting approval beneath."""
+    awaiting = int(gap_counts.get(accountability.AWAITING_APPROVAL, 0))
+    return Kpi(t("officers.kpi.gaps"), f"{accountability.accountability_gap(gap_counts, unowned_npls):,}",
+               delta=t("defects.gap.awaiting", count=f"{awaiting:,}"), delta_color="off", delta_arrow="off",
+               help=t("defects.gap.kpi_help", undecided=f"{int(gap_counts.get(accountability.NO_DECISION, 0)):,}",
+                      unowned=f"{unowned_npls:,}", awaiting=f"{awaiting:,}"))
+
+
+def kpi_row(totals: dict, gap: Kpi, symbol: str) -> list[Kpi]:
     return [
         Kpi(t("officers.kpi.open"), f"{totals['open']:,}", help=t("officers.kpi.open_help",
                                                                    balance=money(totals["open_balance_cents"], symbol))),
@@ -152,7 +162,7 @@ def kpi_row(totals: dict, gap_count: int, symbol: str) -> list[Kpi]:
         Kpi(t("officers.kpi.due_soon"), f"{totals['due_soon']:,}"),
         Kpi(t("officers.kpi.overdue"), f"{totals['overdue']:,}"),
         Kpi(t("officers.kpi.missed"), f"{totals['missed']:,}"),
-        Kpi(t("officers.kpi.gaps"), f"{gap_count:,}", help=t("officers.help.gaps")),
+        gap,
     ]
 
 
@@ -234,10 +244,13 @@ def officer_picker(table: pd.DataFrame) -> int | None:
                         placeholder=t("officers.pick_placeholder"), key=f"officers.pick.{_nonce()}")
 
 
-def _gap_rows(gaps: pd.DataFrame, today: dt.date, status_words: dict[str, str] | None = None) -> pd.DataFrame:
+def _gap_rows(gaps: pd.DataFrame, today: dt.date, status_words: dict[str, str] | None = None,
+              state_words: dict[str, str] | None = None) -> pd.DataFrame:
     words = status_words or {s: label("deadline_status", s) for s in DEADLINE_STATUSES}
+    states = state_words or {s: t(f"defects.gap.state.{s}") for s in accountability.GAP_STATES}
     return gaps.assign(days_late=[accountability.days_late(d, today) for d in gaps.deadline],
-                       status=[words.get(s, s) for s in gaps.status])
+                       status=[words.get(s, s) for s in gaps.status],
+                       decision_state=[states.get(s, s) for s in gaps.decision_state])
 
 
 def gap_list(gaps: pd.DataFrame, *, total: int, symbol: str, today: dt.date,
@@ -262,6 +275,7 @@ def gap_list(gaps: pd.DataFrame, *, total: int, symbol: str, today: dt.date,
               "cooperative": t("common.cooperative"), "contract_no": t("common.contract"),
               "borrower": t("common.borrower"), "deadline": t("officers.col.deadline"),
               "days_late": t("officers.col.days_late"), "status": t("officers.col.status"),
+              "decision_state": t("defects.gap.col.state"),
               "target_cents": t("officers.col.target"), "recovered_cents": t("officers.col.recovered")}
     columns = [*labels, "link"]
     display = tables.money_columns(rows[columns], ["target_cents", "recovered_cents"]).rename(columns=labels)
@@ -272,9 +286,10 @@ def gap_list(gaps: pd.DataFrame, *, total: int, symbol: str, today: dt.date,
     if total > len(shown):
         st.caption(t("table.showing", shown=f"{len(shown):,}", total=f"{total:,}"))
     status_words = {s: label("deadline_status", s) for s in DEADLINE_STATUSES}  # translated now, used later
+    state_words = {s: t(f"defects.gap.state.{s}") for s in accountability.GAP_STATES}
 
     def export() -> pd.DataFrame:
-        full = _gap_rows(read_all(), today, status_words)
+        full = _gap_rows(read_all(), today, status_words, state_words)
         return tables.money_columns(full[list(labels)], ["target_cents", "recovered_cents"]).rename(columns=labels)
 
     tables.downloads(export, filename="accountability-gap", key="officers.gap.download")

@@ -19,10 +19,10 @@ from data.models import (AppUser, Assignment, Borrower, CollectionAction, Cooper
                          Loan, LoanMonth, Officer, PortfolioMonth, Review)
 from data.scoping import scoped
 from data.settings import get as get_settings
-from domain.accountability import BEHIND_STATUSES
+from domain.accountability import AWAITING_APPROVAL, BEHIND_STATUSES, GAP_STATES, NO_DECISION
 from domain.assignments import DUE_SOON, DUE_SOON_DAYS, MET, MET_LATE, ON_TRACK, OPEN, OVERDUE, RECOVERED
 from domain.classes import NPL_CLASSES
-from domain.decisions import APPROVED
+from domain.decisions import APPROVED, PENDING, REJECTED
 from domain.scope import Scope
 from domain.segments import NEW
 
@@ -31,6 +31,15 @@ GAP_LIMIT = 200
 
 def _assignment_scope(stmt, scope: Scope):
     return scoped(stmt, scope, cooperative_col=Assignment.cooperative_id, officer_col=Assignment.officer_id)
+
+
+def _in_segment(session: Session, stmt, segment: str | None):
+    """Assignments on loans of one segment (old/new by issue date), looked up by the loan's primary key."""
+    if segment is None:
+        return stmt
+    loan = aliased(Loan)
+    old = loan.issue_date < get_settings(session).segment_cutoff
+    return stmt.where(exists().where(loan.id == Assignment.loan_id, old if segment != NEW else ~old))
 
 
 def recovered_cents_expr():
@@ -96,7 +105,7 @@ def list_officer_facts(session: Session, *, scope: Scope, month: dt.date,
 
 
 def assignments_by_status(session: Session, *, scope: Scope, today: dt.date, month: dt.date,
-                          officer_id: int | None = None) -> pd.DataFrame:
+                          officer_id: int | None = None, segment: str | None = None) -> pd.DataFrame:
     """Assignments per officer x deadline status on ``today``: count, target, recovered, and the balance at
     ``month`` of the loans of open assignments (0 for closed ones: only the open balance is shown, and looking
     up every closed assignment's loan doubled the read's time at 1,000,000 loans)."""
@@ -107,7 +116,7 @@ def assignments_by_status(session: Session, *, scope: Scope, today: dt.date, mon
             .outerjoin(LoanMonth, and_(_balance_join(month), Assignment.outcome == OPEN)))
     if officer_id is not None:
         rows = rows.where(Assignment.officer_id == officer_id)
-    rows = _assignment_scope(rows, scope).subquery()
+    rows = _in_segment(session, _assignment_scope(rows, scope), segment).subquery()
     stmt = (select(rows.c.officer_id, rows.c.status, func.count(), func.sum(rows.c.target_cents),
                    func.sum(rows.c.recovered_cents), func.sum(rows.c.balance_cents))
             .group_by(rows.c.officer_id, rows.c.status))
@@ -116,40 +125,58 @@ def assignments_by_status(session: Session, *, scope: Scope, today: dt.date, mon
     return frame.astype({c: "int64" for c in ("count", "target_cents", "recovered_cents", "balance_cents")})
 
 
-def _gap_select(scope: Scope, today: dt.date):
-    """Missed or overdue assignments with no decision linked to them: the accountability gap."""
-    decided = exists().where(DecisionAssignment.assignment_id == Assignment.id)
+def _decided_as(*statuses: str):
+    return exists().where(DecisionAssignment.assignment_id == Assignment.id,
+                          Decision.id == DecisionAssignment.decision_id, Decision.status.in_(statuses))
+
+
+def _gap_select(session: Session, scope: Scope, today: dt.date, segment: str | None = None):
+    """Missed or overdue assignments that management has not decided on: the accountability gap (DOMAIN.md).
+
+    An approved or a rejected decision closes it; a pending one leaves it open as awaiting approval
+    (``decision_state``); a revoked one (or none) leaves it with no decision.
+    """
     status = deadline_status_sql(today)
+    state = case((_decided_as(PENDING), literal(AWAITING_APPROVAL)), else_=literal(NO_DECISION))
     stmt = (select(Assignment.id, Assignment.officer_id, Officer.name, Cooperative.name, Loan.contract_no,
                    Borrower.name, Assignment.assigned_on, Assignment.deadline, Assignment.target_cents,
-                   recovered_cents_expr(), status)
+                   recovered_cents_expr(), status, state.label("decision_state"))
             .join(Officer, Officer.id == Assignment.officer_id)
             .join(Cooperative, Cooperative.id == Assignment.cooperative_id)
             .join(Loan, Loan.id == Assignment.loan_id)
             .join(Borrower, Borrower.id == Loan.borrower_id)
-            .where(status.in_(BEHIND_STATUSES), ~decided))
+            .where(status.in_(BEHIND_STATUSES), ~_decided_as(APPROVED, REJECTED)))
+    if segment is not None:
+        stmt = stmt.where(segment_expr(get_settings(session).segment_cutoff) == segment)
     return _assignment_scope(stmt, scope)
 
 
-def list_accountability_gaps(session: Session, *, scope: Scope, today: dt.date,
+def list_accountability_gaps(session: Session, *, scope: Scope, today: dt.date, segment: str | None = None,
                              limit: int | None = GAP_LIMIT) -> pd.DataFrame:
     """The accountability gap, oldest deadline first (bounded by ``limit``; None for the full download)."""
-    stmt = _gap_select(scope, today).order_by(Assignment.deadline, Assignment.id)
+    stmt = _gap_select(session, scope, today, segment).order_by(Assignment.deadline, Assignment.id)
     if limit is not None:
         stmt = stmt.limit(limit)
     frame = to_frame(session, stmt, ["assignment_id", "officer_id", "officer", "cooperative", "contract_no",
                                    "borrower", "assigned_on", "deadline", "target_cents", "recovered_cents",
-                                   "status"])
+                                   "status", "decision_state"])
     return frame.astype({"target_cents": "int64", "recovered_cents": "int64"})
 
 
-def count_accountability_gaps(session: Session, *, scope: Scope, today: dt.date) -> int:
+def count_accountability_gaps(session: Session, *, scope: Scope, today: dt.date, segment: str | None = None) -> int:
     """How many rows list_accountability_gaps would give without a limit."""
-    return int(session.scalar(select(func.count()).select_from(_gap_select(scope, today).subquery())) or 0)
+    return sum(gap_counts(session, scope=scope, today=today, segment=segment).values())
+
+
+def gap_counts(session: Session, *, scope: Scope, today: dt.date, segment: str | None = None) -> dict[str, int]:
+    """The gap's assignments by decision state: {no_decision: n, awaiting_approval: m} (zeros included)."""
+    rows = _gap_select(session, scope, today, segment).subquery()
+    counted = dict(session.execute(select(rows.c.decision_state, func.count()).group_by(rows.c.decision_state)).all())
+    return {state: int(counted.get(state, 0)) for state in GAP_STATES}
 
 
 def on_time_by_deadline_month(session: Session, *, scope: Scope, today: dt.date,
-                              officer_id: int | None = None) -> pd.DataFrame:
+                              officer_id: int | None = None, segment: str | None = None) -> pd.DataFrame:
     """Assignments with a deadline up to ``today`` by month of deadline x status: month, status, count."""
     year, month_no = extract("year", Assignment.deadline), extract("month", Assignment.deadline)
     status = deadline_status_sql(today)
@@ -157,7 +184,8 @@ def on_time_by_deadline_month(session: Session, *, scope: Scope, today: dt.date,
             .group_by(year, month_no, status))
     if officer_id is not None:
         stmt = stmt.where(Assignment.officer_id == officer_id)
-    frame = to_frame(session, _assignment_scope(stmt, scope), ["year", "month_no", "status", "count"])
+    frame = to_frame(session, _in_segment(session, _assignment_scope(stmt, scope), segment),
+                     ["year", "month_no", "status", "count"])
     frame["month"] = [dt.date(int(y), int(m), 1) for y, m in zip(frame.year, frame.month_no)]
     return frame[["month", "status", "count"]].astype({"count": "int64"})
 

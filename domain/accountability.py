@@ -25,6 +25,20 @@ DECIDED_STATUSES: Final[tuple[str, ...]] = (MET, MET_LATE, PARTIAL, MISSED, OVER
 BEHIND_STATUSES: Final[tuple[str, ...]] = (OVERDUE, MISSED)
 
 
+#: where a missed or overdue assignment stands with management (DOMAIN.md): no decision (none, or only revoked
+#: ones), or a decision awaiting approval; an approved or rejected decision takes it out of the gap
+NO_DECISION: Final = "no_decision"
+AWAITING_APPROVAL: Final = "awaiting_approval"
+GAP_STATES: Final[tuple[str, ...]] = (NO_DECISION, AWAITING_APPROVAL)
+
+
+def accountability_gap(gap_counts: Mapping[str, int], unowned_npls: int) -> int:
+    """The accountability gap (DOMAIN.md): overdue or missed assignments with no decision, plus the NPLs with
+    no open assignment (every NPL must have a responsible officer). Those awaiting approval are shown apart:
+    management has a decision in hand."""
+    return int(gap_counts.get(NO_DECISION, 0)) + int(unowned_npls)
+
+
 def target_recovery_rate(recovered_cents: int, target_cents: int) -> float | None:
     """Recovered divided by the target: 1.0 means the target was met, above 1.0 exceeded."""
     return ratio(recovered_cents, target_cents)

@@ -13,8 +13,7 @@ from domain.roles import can
 
 viewer = frame.require("officers")
 ctx = context.load(viewer)
-chosen = filters.show(viewer, months=ctx.months, cooperatives=ctx.cooperatives, key="officers", period=False,
-                      segment=False)
+chosen = filters.show(viewer, months=ctx.months, cooperatives=ctx.cooperatives, key="officers", period=False)
 frame.header("officers", viewer, chosen.cooperative_name)
 empty_state.require(chosen.scope, "tape", "officers")
 today, month, symbol = dt.date.today(), ctx.months[-1], ctx.symbol
@@ -29,18 +28,20 @@ else:
     st.stop()
 
 facts = store.read(officers.list_officer_facts, scope=chosen.scope, month=month)
-by_status = store.read(officers.assignments_by_status, scope=chosen.scope, today=today, month=month)
+by_status = store.read(officers.assignments_by_status, scope=chosen.scope, today=today, month=month,
+                       segment=chosen.segment)
 table = accountability.officer_table(facts, by_status)
 if table.empty:
     st.info(t("officers.none"))
     st.stop()
-gap_total = store.read(officers.count_accountability_gaps, scope=chosen.scope, today=today)
-no_one = unowned.totals(chosen.scope, month)
-kpis.show([*views.kpi_row(accountability.totals(table), gap_total, symbol), unowned.kpi(no_one, symbol, month)])
+gap_counts = store.read(officers.gap_counts, scope=chosen.scope, today=today, segment=chosen.segment)
+no_one = unowned.totals(chosen.scope, month, chosen.segment)
+kpis.show([*views.kpi_row(accountability.totals(table), views.gap_kpi(gap_counts, no_one[0]), symbol),
+           unowned.kpi(no_one, symbol, month)])
 
 union_view = chosen.cooperative_id is None and table.cooperative_id.nunique() > 1
 rates = accountability.on_time_by_month(store.read(officers.on_time_by_deadline_month, scope=chosen.scope,
-                                                   today=today))
+                                                   today=today, segment=chosen.segment))
 clicked = views.charts_section(table, symbol=symbol, rates=rates, per_cooperative=union_view)
 
 st.subheader(t("officers.table"), anchor=False)
@@ -51,19 +52,21 @@ for officer_id in (clicked, picked, selected):
         views.open_officer(officer_id)
 
 st.subheader(t("officers.gap.title"), anchor=False)
-st.caption(t("officers.help.gaps"))
-gaps = store.read(officers.list_accountability_gaps, scope=chosen.scope, today=today, limit=views.TABLE_ROWS)
-views.gap_list(gaps, total=gap_total, symbol=symbol, today=today,
-               read_all=tables.read_all(officers.list_accountability_gaps, scope=chosen.scope, today=today, limit=None))
+st.caption(t("defects.gap.help"))
+gaps = store.read(officers.list_accountability_gaps, scope=chosen.scope, today=today, segment=chosen.segment,
+                  limit=views.TABLE_ROWS)
+views.gap_list(gaps, total=sum(gap_counts.values()), symbol=symbol, today=today,
+               read_all=tables.read_all(officers.list_accountability_gaps, scope=chosen.scope, today=today,
+                                        segment=chosen.segment, limit=None))
 
 st.subheader(t("unowned.title"), anchor=False)
 st.caption(t("unowned.help"))
 unowned.flash()
-unowned.summary(chosen.scope, month, no_one, symbol=symbol, key="officers.unowned")
+unowned.summary(chosen.scope, month, no_one, symbol=symbol, key="officers.unowned", segment=chosen.segment)
 if manage and no_one[0]:
     with st.expander(t("unowned.bulk.title"), icon=":material/playlist_add_check:"):
-        unowned.bulk_assign(viewer, scope=chosen.scope, month=month, figures=no_one, settings=ctx.settings,
-                            today=today)
+        unowned.bulk_assign(viewer, scope=chosen.scope, month=month, settings=ctx.settings, today=today,
+                            figures=no_one if chosen.segment is None else unowned.totals(chosen.scope, month))
 
 if manage:
     st.subheader(t("officers.form.assign_title"), anchor=False)

@@ -340,3 +340,43 @@ def test_a_laggard_outranks_an_officer_with_more_behind_but_a_good_record():
     table = accountability.officer_table(facts, by_status)
     assert list(table.officer) == ["Yun", "Xia"] and list(table.laggard) == [True, False]
     assert list(table.behind) == [1, 3] and list(table.open_balance_cents) == [50, 0]
+
+
+def test_accountability_gap_follows_the_decision_states(book):
+    """DOMAIN.md: approved or rejected closes the gap; pending shows it as awaiting approval; revoked reopens it.
+
+    b4 (missed, L8) gets a pending decision -> awaiting approval; b1 (overdue, L3) gets a revoked one -> still
+    no decision; b2 keeps its approved one -> out. Then a rejected decision on b1 takes it out too.
+    """
+    engine, ids = book
+    with transaction(engine) as s:
+        from data.models import Assignment, Officer, AppUser
+        ben, sup, boss = s.get(Officer, ids["ben"]), s.get(AppUser, ids["sup"]), s.get(AppUser, ids["boss"])
+        _decision(s, ben, sup, boss, "warning", "pending", [s.get(Assignment, ids["b4"])])
+        _decision(s, ben, sup, boss, "warning", "revoked", [s.get(Assignment, ids["b1"])])
+    gaps = read(engine, officers.list_accountability_gaps, scope=Scope.union(), today=TODAY)
+    assert dict(zip(gaps.assignment_id, gaps.decision_state)) == {ids["b4"]: "awaiting_approval",
+                                                                  ids["b1"]: "no_decision"}
+    counts = read(engine, officers.gap_counts, scope=Scope.union(), today=TODAY)
+    assert counts == {"no_decision": 1, "awaiting_approval": 1}
+    # NPLs of May with no open assignment: L2 (a2 recovered), L6 (none), L8 (b4 missed), L9 (c2 partial)
+    unowned, _ = read(engine, officers.unowned_npl_totals, scope=Scope.union(), month=MAY)
+    assert unowned == 4 and accountability.accountability_gap(counts, unowned) == 1 + 4
+    with transaction(engine) as s:
+        _decision(s, s.get(Officer, ids["ben"]), s.get(AppUser, ids["sup"]), s.get(AppUser, ids["boss"]), "warning",
+                  "rejected", [s.get(Assignment, ids["b1"])])
+    assert read(engine, officers.gap_counts, scope=Scope.union(), today=TODAY) == {"no_decision": 0,
+                                                                                   "awaiting_approval": 1}
+
+
+def test_officer_figures_follow_the_segment(book):
+    """New loans (issued on or after 2025-01-01): L2 (a2), L4 (b3), L5 (c1); old: the rest."""
+    engine, ids = book
+    new = read(engine, officers.assignments_by_status, scope=Scope.union(), today=TODAY, month=MAY, segment="new")
+    assert int(new["count"].sum()) == 3 and int(new.target_cents.sum()) == 3000 + 500 + 2000
+    old = read(engine, officers.assignments_by_status, scope=Scope.union(), today=TODAY, month=MAY, segment="old")
+    assert int(old["count"].sum()) == 6
+    assert read(engine, officers.list_accountability_gaps, scope=Scope.union(), today=TODAY, segment="new").empty
+    assert len(read(engine, officers.list_accountability_gaps, scope=Scope.union(), today=TODAY, segment="old")) == 2
+    by_month = read(engine, officers.on_time_by_deadline_month, scope=Scope.union(), today=TODAY, segment="new")
+    assert int(by_month["count"].sum()) == 2  # a2 (05-31) and b3 (01-31); c1's deadline is ahead

@@ -395,3 +395,26 @@ def test_read_only_roles_see_the_unowned_list_but_no_bulk_assignment(private_db,
     assert translate("unowned.title", "en") in texts(at)
     assert not any("officer_id" in d.value.columns for d in at.dataframe)
     assert not [b for b in at.button if b.key == "unowned.bulk.confirm"]
+
+
+@pytest.mark.parametrize("segment", [None, "old", "new"])
+def test_gap_card_counts_undecided_assignments_and_unowned_npls_in_the_segment(demo_facts, segment):
+    """The accountability gap card: missed or overdue assignments with no decision plus NPLs with no named
+    person (DOMAIN.md), those awaiting approval beneath; every figure follows the segment filter."""
+    from data import portfolio
+    from domain import accountability
+    from tests.apptest_support import read_demo
+
+    url, _, _ = demo_facts
+    at = page("officers", username="director", query={"segment": segment} if segment else None)
+    assert not at.exception
+    today, month = dt.date.today(), read_demo(url, portfolio.list_months)[-1]
+    counts = read_demo(url, reads.gap_counts, scope=Scope.union(), today=today, segment=segment)
+    unowned, _ = read_demo(url, reads.unowned_npl_totals, scope=Scope.union(), month=month, segment=segment)
+    card = next(m for m in at.metric if m.label == translate("officers.kpi.gaps", "en"))
+    assert card.value == f"{accountability.accountability_gap(counts, unowned):,}"
+    assert card.delta == f"{counts['awaiting_approval']:,} awaiting approval"
+    open_card = next(m for m in at.metric if m.label == translate("officers.kpi.open", "en"))
+    by_status = read_demo(url, reads.assignments_by_status, scope=Scope.union(), today=today, month=month,
+                          segment=segment)
+    assert open_card.value == f"{int(by_status[by_status.status.isin(accountability.OPEN_STATUSES)]['count'].sum()):,}"

@@ -27,6 +27,17 @@ EN = {
     "defects.under.col.reason": "Floor set by",
     "warnings.hidden.borrower": "Borrower over 10 % NPL",
     "warnings.hidden.upgraded": "Upgraded in observation year",
+    # accountability gap (officers page)
+    "defects.gap.help": "Missed or overdue assignments management has not decided on, oldest deadline first. An "
+                        "approved or rejected decision takes an assignment out; a pending one shows it as awaiting "
+                        "approval; a revoked one puts it back.",
+    "defects.gap.awaiting": "{count} awaiting approval",
+    "defects.gap.kpi_help": "{undecided} missed or overdue assignments with no decision, plus {unowned} NPLs with no "
+                            "named person (every NPL must have a responsible officer). Apart: {awaiting} assignments "
+                            "with a decision awaiting approval.",
+    "defects.gap.col.state": "Decision",
+    "defects.gap.state.no_decision": "None",
+    "defects.gap.state.awaiting_approval": "Awaiting approval",
     "defects.recovery_rate": "{rate} of NPLs at start",
     "defects.recovery_rate_help": "Recovery (cash and net disposal proceeds) in the period, in the chosen "
                                   "cooperative and segment. Beside it the recovery rate: recovered in the period "
@@ -58,6 +69,16 @@ ES = {
     "defects.under.col.reason": "Mínimo fijado por",
     "warnings.hidden.borrower": "Prestatario con más del 10 % moroso",
     "warnings.hidden.upgraded": "Mejorado en el año de observación",
+    "defects.gap.help": "Asignaciones incumplidas o vencidas sobre las que la dirección no ha decidido, empezando "
+                        "por el plazo más antiguo. Una decisión aprobada o rechazada la saca de la lista; una "
+                        "pendiente la muestra como pendiente de aprobación; una revocada la devuelve.",
+    "defects.gap.awaiting": "{count} pendientes de aprobación",
+    "defects.gap.kpi_help": "{undecided} asignaciones incumplidas o vencidas sin decisión, más {unowned} préstamos "
+                            "morosos sin responsable (todo moroso debe tener un responsable). Aparte: {awaiting} "
+                            "asignaciones con una decisión pendiente de aprobación.",
+    "defects.gap.col.state": "Decisión",
+    "defects.gap.state.no_decision": "Ninguna",
+    "defects.gap.state.awaiting_approval": "Pendiente de aprobación",
     "defects.recovery_rate": "{rate} de la morosidad inicial",
     "defects.recovery_rate_help": "Recuperación (efectivo e importe neto de enajenaciones) del periodo, en la "
                                   "cooperativa y el segmento elegidos. Al lado, la tasa de recuperación: lo "
@@ -82,6 +103,14 @@ ZH = {
     "defects.under.col.reason": "下限依据",
     "warnings.hidden.borrower": "借款人不良超过 10 %",
     "warnings.hidden.upgraded": "观察期内上调",
+    "defects.gap.help": "管理层尚未作出决定的逾期或未完成任务，按最早期限排列。已批准或已驳回的决定使任务移出；"
+                        "待审批的决定显示为待审批；已撤销的决定使其重新列入。",
+    "defects.gap.awaiting": "{count} 项待审批",
+    "defects.gap.kpi_help": "{undecided} 项无决定的逾期或未完成任务，加上 {unowned} 笔无责任人的不良贷款"
+                            "（每笔不良贷款都必须有责任人）。另有 {awaiting} 项任务的决定待审批。",
+    "defects.gap.col.state": "决定",
+    "defects.gap.state.no_decision": "无",
+    "defects.gap.state.awaiting_approval": "待审批",
     "defects.recovery_rate": "期初不良的 {rate}",
     "defects.recovery_rate_help": "所选联社和分段在本期的回收（现金及处置净所得）。旁边为回收率："
                                   "本期回收额除以期初（{month} 月末）不良余额。",
