@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Select, and_, case, extract, false, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from data.aggregates import segment_expr
 from data.frames import frame as to_frame
 from data.models import Borrower, Cooperative, ForeclosedAsset, Loan
 from data.scoping import scoped
@@ -37,8 +38,11 @@ def _from_assets(stmt: Select) -> Select:
     return stmt.select_from(A).join(Loan, Loan.id == A.loan_id)
 
 
-def _scoped(stmt: Select, scope: Scope) -> Select:
-    """Apply the viewer's scope to a statement built on _from_assets."""
+def _scoped(stmt: Select, scope: Scope, session: Session | None = None, segment: str | None = None) -> Select:
+    """Apply the viewer's scope, and the old/new segment of the asset's loan (by its issue date against the
+    cutoff, like every NPL view), to a statement built on _from_assets."""
+    if segment is not None:
+        stmt = stmt.where(segment_expr(get_settings(session).segment_cutoff) == segment)
     return scoped(stmt, scope, cooperative_col=A.cooperative_id, officer_col=Loan.officer_id)
 
 
@@ -64,7 +68,7 @@ def bucket_expr(limits: DisposalLimits, today: dt.date):
     return case(*whens, else_=literal(ON_TIME))
 
 
-def holdings(session: Session, *, scope: Scope, today: dt.date) -> pd.DataFrame:
+def holdings(session: Session, *, scope: Scope, today: dt.date, segment: str | None = None) -> pd.DataFrame:
     """Held assets by balance-sheet state x status: count, book value, latest appraisal, overdue.
 
     ``appraisal_cents`` sums the latest appraisal of the assets that have one (``appraised_count`` of them).
@@ -75,7 +79,7 @@ def holdings(session: Session, *, scope: Scope, today: dt.date) -> pd.DataFrame:
                                 func.count(A.id).filter(overdue),
                                 func.coalesce(func.sum(A.book_value_cents).filter(overdue), 0)))
             .where(held()).group_by(A.on_balance_sheet, A.status).order_by(A.on_balance_sheet.desc(), A.status))
-    frame = to_frame(session, _scoped(stmt, scope),
+    frame = to_frame(session, _scoped(stmt, scope, session, segment),
                    ["on_balance_sheet", "status", "asset_count", "book_value_cents", "appraisal_cents",
                     "appraised_count", "overdue_count", "overdue_book_cents"])
     return frame.astype({"on_balance_sheet": "bool", "asset_count": "int64", "book_value_cents": "int64",
@@ -84,7 +88,7 @@ def holdings(session: Session, *, scope: Scope, today: dt.date) -> pd.DataFrame:
 
 
 def disposals_by_method(session: Session, *, scope: Scope, first_day: dt.date | None = None,
-                        last_day: dt.date | None = None) -> pd.DataFrame:
+                        last_day: dt.date | None = None, segment: str | None = None) -> pd.DataFrame:
     """Disposed assets by method (disposal day within the optional bounds): count, book value, proceeds."""
     stmt = (_from_assets(select(A.disposal_method, func.count(A.id), func.sum(A.book_value_cents),
                                 func.coalesce(func.sum(A.proceeds_cents), 0)))
@@ -93,23 +97,24 @@ def disposals_by_method(session: Session, *, scope: Scope, first_day: dt.date | 
         stmt = stmt.where(A.disposed_on >= first_day)
     if last_day is not None:
         stmt = stmt.where(A.disposed_on <= last_day)
-    frame = to_frame(session, _scoped(stmt, scope), ["method", "asset_count", "book_value_cents", "proceeds_cents"])
+    frame = to_frame(session, _scoped(stmt, scope, session, segment),
+                     ["method", "asset_count", "book_value_cents", "proceeds_cents"])
     return frame.astype({"asset_count": "int64", "book_value_cents": "int64", "proceeds_cents": "int64"})
 
 
-def lease_income(session: Session, *, scope: Scope) -> int:
+def lease_income(session: Session, *, scope: Scope, segment: str | None = None) -> int:
     """Lease income collected on foreclosed assets to date, in cents (any status)."""
-    stmt = _scoped(_from_assets(select(func.coalesce(func.sum(A.lease_income_cents), 0))), scope)
+    stmt = _scoped(_from_assets(select(func.coalesce(func.sum(A.lease_income_cents), 0))), scope, session, segment)
     return int(session.scalar(stmt) or 0)
 
 
-def ageing(session: Session, *, scope: Scope, today: dt.date) -> pd.DataFrame:
+def ageing(session: Session, *, scope: Scope, today: dt.date, segment: str | None = None) -> pd.DataFrame:
     """Held assets by type x balance-sheet state x ageing bucket: count and book value."""
     bucket = bucket_expr(_limits(session), today).label("bucket")
     stmt = (_from_assets(select(A.asset_type, A.on_balance_sheet, bucket, func.count(A.id),
                                 func.sum(A.book_value_cents)))
             .where(held()).group_by(A.asset_type, A.on_balance_sheet, bucket))
-    frame = to_frame(session, _scoped(stmt, scope),
+    frame = to_frame(session, _scoped(stmt, scope, session, segment),
                    ["asset_type", "on_balance_sheet", "bucket", "asset_count", "book_value_cents"])
     return frame.astype({"on_balance_sheet": "bool", "asset_count": "int64", "book_value_cents": "int64"})
 
@@ -135,7 +140,7 @@ def _deadline_order(limits: DisposalLimits):
 
 def register(session: Session, *, scope: Scope, today: dt.date, asset_type: str | None = None,
              status: str | None = None, on_balance_sheet: bool | None = None, overdue_only: bool = False,
-             limit: int | None = 200) -> pd.DataFrame:
+             segment: str | None = None, limit: int | None = 200) -> pd.DataFrame:
     """The asset register: held assets first, most urgent deadline first, then disposals newest first.
 
     Age and days to the limit are added by domain.asset_ageing.annotate (one definition, shared with SQL
@@ -152,7 +157,7 @@ def register(session: Session, *, scope: Scope, today: dt.date, asset_type: str 
             .order_by(case((is_held, 0), else_=1),
                       *[case((is_held, key), else_=None) for key in _deadline_order(limits)],
                       A.disposed_on.desc(), A.id))
-    stmt = _register_filters(_scoped(stmt, scope), limits, today, asset_type=asset_type, status=status,
+    stmt = _register_filters(_scoped(stmt, scope, session, segment), limits, today, asset_type=asset_type, status=status,
                              on_balance_sheet=on_balance_sheet, overdue_only=overdue_only)
     if limit is not None:
         stmt = stmt.limit(limit)
@@ -165,10 +170,11 @@ def register(session: Session, *, scope: Scope, today: dt.date, asset_type: str 
 
 def count_register(session: Session, *, scope: Scope, today: dt.date, asset_type: str | None = None,
                    status: str | None = None, on_balance_sheet: bool | None = None,
-                   overdue_only: bool = False) -> int:
+                   overdue_only: bool = False, segment: str | None = None) -> int:
     """How many rows register would list without a limit (for 'showing N of M')."""
     stmt = _from_assets(select(func.count(A.id)))
-    stmt = _register_filters(_scoped(stmt, scope), _limits(session), today, asset_type=asset_type, status=status,
+    stmt = _register_filters(_scoped(stmt, scope, session, segment), _limits(session), today, asset_type=asset_type,
+                             status=status,
                              on_balance_sheet=on_balance_sheet, overdue_only=overdue_only)
     return int(session.scalar(stmt) or 0)
 

@@ -13,22 +13,22 @@ from domain.roles import can
 
 viewer = frame.require("assets")
 ctx = context.load(viewer)
-chosen = filters.show(viewer, months=ctx.months, cooperatives=ctx.cooperatives, key="assets", period=False,
-                      segment=False)
+chosen = filters.show(viewer, months=ctx.months, cooperatives=ctx.cooperatives, key="assets", period=False)
 frame.header("assets", viewer, chosen.cooperative_name)
 empty_state.require(chosen.scope, "assets")
-scope, symbol, today = chosen.scope, ctx.symbol, dt.date.today()
+scope, symbol, today, segment = chosen.scope, ctx.symbol, dt.date.today(), chosen.segment
 limits = DisposalLimits.from_settings(ctx.settings)
 
-holdings = store.read(assets.holdings, scope=scope, today=today)
-this_year = store.read(assets.disposals_by_method, scope=scope, first_day=dt.date(today.year, 1, 1), last_day=today)
-kpis.show(views.kpi_row(holdings, this_year, store.read(assets.lease_income, scope=scope), symbol=symbol,
-                        year=today.year))
+holdings = store.read(assets.holdings, scope=scope, today=today, segment=segment)
+this_year = store.read(assets.disposals_by_method, scope=scope, first_day=dt.date(today.year, 1, 1), last_day=today,
+                       segment=segment)
+kpis.show(views.kpi_row(holdings, this_year, store.read(assets.lease_income, scope=scope, segment=segment),
+                        symbol=symbol, year=today.year))
 st.caption(t("assets.as_of", today=today.isoformat(), real_estate=limits.real_estate_years,
              movable=limits.movable_years))
 
 left, right = st.columns(2)
-ageing = store.read(assets.ageing, scope=scope, today=today)
+ageing = store.read(assets.ageing, scope=scope, today=today, segment=segment)
 if ageing.empty:
     left.info(t("assets.chart.ageing_empty"))
 else:
@@ -38,7 +38,7 @@ else:
         balance_sheet_names={bs: views.balance_sheet_label(bs) for bs in (True, False)}, symbol=symbol,
         title=t("assets.chart.ageing"), value_name=t("assets.chart.book_value"), count_name=t("assets.chart.assets")),
         key="chart.assets.ageing")
-disposals = store.read(assets.disposals_by_method, scope=scope)
+disposals = store.read(assets.disposals_by_method, scope=scope, segment=segment)
 if disposals.empty:
     right.info(t("assets.chart.disposals_empty"))
 else:
@@ -47,7 +47,7 @@ else:
         title=t("assets.chart.disposals"), labels=views.chart_labels()), key="chart.assets.disposals")
 
 st.subheader(t("assets.register"))
-chosen_filters = views.register_filters()
+chosen_filters = {**views.register_filters(), "segment": segment}
 words = views.register_words()
 shown = store.read(assets.register, scope=scope, today=today, limit=views.REGISTER_LIMIT, **chosen_filters)
 if shown.empty:

@@ -293,3 +293,24 @@ def test_register_scope_and_held_choices(holdings_book):
     # an officer scope reads only assets on the officer's own loans
     officer_scope = Scope(officer_id=999)
     assert read(engine, reads.register, scope=officer_scope, today=TODAY).empty
+
+
+def test_every_asset_figure_follows_the_segment(holdings_book):
+    """LB (cooperative B's loan) re-dated to 2025-03-01, after the cutoff (2025-01-01): B's assets are on a new
+    loan, A's on an old one. New: A5 A6 A7 A10 held (11000), D2 disposed, no lease income; old: the rest."""
+    engine, ids, coops = holdings_book
+    with transaction(engine) as s:
+        from data.models import Loan
+        lb = s.query(Loan).filter_by(contract_no="LB").one()
+        lb.issue_date, lb.maturity_date = D(2025, 3, 1), D(2027, 3, 1)
+    new = read(engine, reads.holdings, scope=Scope.union(), today=TODAY, segment="new")
+    assert int(new.asset_count.sum()) == 4 and int(new.book_value_cents.sum()) == 11000
+    old = read(engine, reads.holdings, scope=Scope.union(), today=TODAY, segment="old")
+    assert int(old.asset_count.sum()) == 6 and int(old.book_value_cents.sum()) == 70300 + 20000 - 1600 - 900
+    assert int(read(engine, reads.ageing, scope=Scope.union(), today=TODAY, segment="new").asset_count.sum()) == 4
+    assert list(read(engine, reads.disposals_by_method, scope=Scope.union(), segment="new").method) == ["auction"]
+    assert read(engine, reads.lease_income, scope=Scope.union(), segment="new") == 0
+    assert read(engine, reads.lease_income, scope=Scope.union(), segment="old") == 750
+    assert read(engine, reads.count_register, scope=Scope.union(), today=TODAY, segment="new") == 5
+    register = read(engine, reads.register, scope=Scope.union(), today=TODAY, segment="old")
+    assert set(register.asset_id) == {ids[n] for n in ("A1", "A2", "A3", "A4", "A8", "A9", "D1", "D3")}
