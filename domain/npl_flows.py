@@ -20,12 +20,14 @@ So opening + inflows - outflows = closing holds to the cent for every row, hence
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, fields
 
 import pandas as pd
 
 from domain.classes import CLASSES, CLOSED_LOAN, NEW_LOAN, NORMAL, NPL_CLASSES, PERFORMING_CLASSES, SPECIAL_MENTION
 from domain.figures import ratio
+from domain.months import previous_month
 
 FLOW_COLUMNS = ["month", "cooperative_id", "segment", "from_class", "to_class", "loan_count", "opening_cents",
                 "closing_cents", "collected_cents", "foreclosed_cents", "written_off_cents"]
@@ -152,3 +154,11 @@ def roll_by_cooperative(rows: pd.DataFrame, value: str = "opening_cents") -> pd.
     out = {cid: {name: roll_rate(group, src, dst, value) for name, src, dst in MAIN_ROLLS}
            for cid, group in rows.groupby("cooperative_id")}
     return pd.DataFrame.from_dict(out, orient="index", columns=[name for name, *_ in MAIN_ROLLS]).astype("float64")
+
+
+def movement_months(months: list[dt.date], opening: dt.date, closing: dt.date) -> list[dt.date]:
+    """The months whose transitions make up the movement from the end of ``opening`` to the end of ``closing``:
+    those after ``opening`` up to ``closing`` whose month before has data (the first month of the data has
+    no transitions: every loan in it would look new)."""
+    have = set(months)
+    return sorted(m for m in have if opening < m <= closing and previous_month(m) in have)
