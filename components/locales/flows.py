@@ -62,6 +62,9 @@ EN = {
     "flows.backtest.help": "Mean absolute percentage error of the projected NPL balance over {origins} past months "
                            "(each projected from the 12 months before it, compared with what happened).",
     "flows.backtest.caption": "Backtest: {origins} starting months, {first} to {last}.",
+    "flows.report.heading": "NPL movement, end of {first} to end of {last}",
+    "flows.report.term": "Movement",
+    "flows.report.amount": "Amount",
     "flows.coverage.label": "Provision coverage",
     "flows.coverage.help": "Loan-loss provisions / NPL balance; provisions at the class rates of the settings.",
     "flows.coverage.help_reported": "Loan-loss provisions / NPL balance; provisions as reported on the tape, the "
@@ -129,6 +132,9 @@ ES = {
     "flows.backtest.help": "Error porcentual absoluto medio de la cartera vencida proyectada en {origins} meses "
                            "pasados (cada uno proyectado con los 12 meses anteriores y comparado con lo ocurrido).",
     "flows.backtest.caption": "Prueba retrospectiva: {origins} meses de partida, de {first} a {last}.",
+    "flows.report.heading": "Movimiento de la cartera vencida, del cierre de {first} al cierre de {last}",
+    "flows.report.term": "Movimiento",
+    "flows.report.amount": "Importe",
     "flows.coverage.label": "Cobertura de provisiones",
     "flows.coverage.help": "Provisiones / cartera vencida; provisiones según las tasas por categoría de los ajustes.",
     "flows.coverage.help_reported": "Provisiones / cartera vencida; provisiones informadas en la cinta y, para los "
@@ -183,6 +189,9 @@ ZH = {
     "flows.backtest.mape": "提前 {months} 个月的预测误差",
     "flows.backtest.help": "在 {origins} 个历史月份上预测不良余额的平均绝对百分比误差（每次用之前 12 个月推算，并与实际比较）。",
     "flows.backtest.caption": "回测：{origins} 个起始月份，{first} 至 {last}。",
+    "flows.report.heading": "不良贷款变动，{first} 月末至 {last} 月末",
+    "flows.report.term": "变动项目",
+    "flows.report.amount": "金额",
     "flows.coverage.label": "拨备覆盖率",
     "flows.coverage.help": "贷款损失准备 / 不良余额；准备金按设置中的各类比例计提。",
     "flows.coverage.help_reported": "贷款损失准备 / 不良余额；准备金取报表报送值，未报送的贷款按设置中的各类比例计提。",
