@@ -23,7 +23,7 @@ def waterfall(mv: Movement, *, names: dict[str, str], symbol: str, title: str) -
     measure = ["absolute", *(["relative"] * (len(INFLOWS) + len(OUTFLOWS))), "total"]
     fig = go.Figure(go.Waterfall(
         x=[names[t] for t in terms], y=[v / 100 for v in signed], measure=measure,
-        text=[f"{symbol}{v / 100:,.0f}" for v in signed], textposition="outside",
+        text=[("-" if v < 0 else "") + f"{symbol}{abs(v) / 100:,.0f}" for v in signed], textposition="outside",
         increasing=dict(marker_color="#c62828"), decreasing=dict(marker_color="#2e7d32"),
         totals=dict(marker_color="#455a64"), connector=dict(line=dict(color="#9e9e9e")),
         hovertemplate=f"%{{x}}: {symbol}%{{y:,.0f}}<extra></extra>"))
