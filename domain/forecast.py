@@ -31,32 +31,72 @@ BAND_PATHS = 200
 BAND_PERCENTILES = (10, 90)
 
 
+_INDEX = {c: i for i, c in enumerate(CLASSES)}
+
+
+@dataclass(frozen=True)
+class MonthArrays:
+    """The summary rows of each month as arrays (CLASSES order), built once so a window is a few sums:
+    ``arrived`` [m, i, j] closing balance in class j of loans in class i the month before, ``opening`` [m, i],
+    ``new`` [m, j] first-month balance of new loans, ``balances`` [m, j] every loan's closing balance."""
+
+    months: tuple[dt.date, ...]
+    arrived: np.ndarray
+    opening: np.ndarray
+    new: np.ndarray
+    balances: np.ndarray
+
+    def pick(self, months: list[dt.date]) -> np.ndarray:
+        where = {m: k for k, m in enumerate(self.months)}
+        return np.array([where[m] for m in months if m in where], dtype=int)
+
+
+def month_arrays(rows: pd.DataFrame) -> MonthArrays:
+    """Group the summary rows by month into MonthArrays (one pass over the frame)."""
+    months = tuple(sorted(rows.month.unique()))
+    n = len(CLASSES)
+    arrived, opening = np.zeros((len(months), n, n)), np.zeros((len(months), n))
+    new, balances = np.zeros((len(months), n)), np.zeros((len(months), n))
+    if months:
+        position = {m: k for k, m in enumerate(months)}
+        m = rows.month.map(position).to_numpy()
+        src = rows.from_class.map(_INDEX).to_numpy(dtype="float64")
+        dst = rows.to_class.map(_INDEX).to_numpy(dtype="float64")
+        closing = rows.closing_cents.to_numpy(dtype="float64")
+        has_src, has_dst = ~np.isnan(src), ~np.isnan(dst)
+        both = has_src & has_dst
+        np.add.at(arrived, (m[both], src[both].astype(int), dst[both].astype(int)), closing[both])
+        np.add.at(opening, (m[has_src], src[has_src].astype(int)), rows.opening_cents.to_numpy("float64")[has_src])
+        fresh = (rows.from_class == NEW_LOAN).to_numpy() & has_dst
+        np.add.at(new, (m[fresh], dst[fresh].astype(int)), closing[fresh])
+        np.add.at(balances, (m[has_dst], dst[has_dst].astype(int)), closing[has_dst])
+    return MonthArrays(months, arrived, opening, new, balances)
+
+
+def _matrix(arrived: np.ndarray, opening: np.ndarray) -> np.ndarray:
+    matrix = np.eye(len(CLASSES))
+    has = opening > 0
+    matrix[has] = arrived[has] / opening[has, None]
+    return matrix
+
+
 def balance_matrix(rows: pd.DataFrame) -> np.ndarray:
     """The 5x5 balance matrix of the rows' months (see the module docstring); identity rows where empty."""
-    known = rows[rows.from_class.isin(CLASSES)]
-    opening = known.groupby("from_class").opening_cents.sum().reindex(list(CLASSES), fill_value=0)
-    arrived = known[known.to_class.isin(CLASSES)].pivot_table(
-        index="from_class", columns="to_class", values="closing_cents", aggfunc="sum", fill_value=0)
-    arrived = arrived.reindex(index=list(CLASSES), columns=list(CLASSES), fill_value=0).to_numpy(dtype="float64")
-    matrix = np.eye(len(CLASSES))
-    base = opening.to_numpy(dtype="float64")
-    has = base > 0
-    matrix[has] = arrived[has] / base[has, None]
-    return matrix
+    arrays = month_arrays(rows)
+    return _matrix(arrays.arrived.sum(axis=0), arrays.opening.sum(axis=0))
 
 
 def new_lending(rows: pd.DataFrame, months: int) -> np.ndarray:
     """Average monthly balance by class of the loans new in the rows' months (their first month's balance)."""
     if months <= 0:
         return np.zeros(len(CLASSES))
-    new = rows[rows.from_class == NEW_LOAN].groupby("to_class").closing_cents.sum()
-    return new.reindex(list(CLASSES), fill_value=0).to_numpy(dtype="float64") / months
+    return month_arrays(rows).new.sum(axis=0) / months
 
 
 def class_balances(rows: pd.DataFrame, month: dt.date) -> np.ndarray:
     """The balance by class at ``month`` (the closing side of its rows), in CLASSES order."""
-    here = rows[(rows.month == month) & rows.to_class.isin(CLASSES)]
-    return here.groupby("to_class").closing_cents.sum().reindex(list(CLASSES), fill_value=0).to_numpy("float64")
+    arrays = month_arrays(rows[rows.month == month])
+    return arrays.balances[0] if arrays.months else np.zeros(len(CLASSES))
 
 
 def project(start: np.ndarray, matrix: np.ndarray, new: np.ndarray, horizon: int) -> np.ndarray:
@@ -99,21 +139,28 @@ def window_months(months: list[dt.date], origin: dt.date, size: int = DEFAULT_WI
 def forecast(rows: pd.DataFrame, origin: dt.date, *, window: int = DEFAULT_WINDOW, horizon: int = DEFAULT_HORIZON,
              paths: int = BAND_PATHS, seed: int = 0) -> Forecast:
     """Project the NPL balance ``horizon`` months after ``origin`` from the window of months ending at it."""
-    months = window_months(list(rows.month.unique()), origin, window)
+    return _forecast(month_arrays(rows), origin, window=window, horizon=horizon, paths=paths, seed=seed)
+
+
+def _forecast(arrays: MonthArrays, origin: dt.date, *, window: int, horizon: int, paths: int, seed: int) -> Forecast:
+    months = window_months(list(arrays.months), origin, window)
     future = [previous_month(origin, -(k + 1)) for k in range(horizon)]
-    start = class_balances(rows, origin)
-    in_window = rows[rows.month.isin(months)]
-    central = npl_of(project(start, balance_matrix(in_window), new_lending(in_window, len(months)), horizon))
+    here = arrays.pick([origin])
+    start = arrays.balances[here[0]] if len(here) else np.zeros(len(CLASSES))
+    picked = arrays.pick(months)
+    matrix = _matrix(arrays.arrived[picked].sum(axis=0), arrays.opening[picked].sum(axis=0))
+    new = arrays.new[picked].sum(axis=0) / len(months) if months else np.zeros(len(CLASSES))
+    central = npl_of(project(start, matrix, new, horizon))
     if months and paths > 0:
-        per_month = [(balance_matrix(g), new_lending(g, 1)) for _, g in in_window.groupby("month")]
+        per_month = [(_matrix(arrays.arrived[k], arrays.opening[k]), arrays.new[k]) for k in picked]
         rng = np.random.default_rng(seed)
         draws = rng.integers(0, len(per_month), size=(paths, horizon))
         simulated = np.zeros((paths, horizon))
         for p in range(paths):
             x = start.copy()
             for step in range(horizon):
-                matrix, new = per_month[draws[p, step]]
-                x = x @ matrix + new
+                step_matrix, step_new = per_month[draws[p, step]]
+                x = x @ step_matrix + step_new
                 simulated[p, step] = npl_of(x)
         low, high = np.percentile(simulated, BAND_PERCENTILES, axis=0)
     else:
@@ -135,8 +182,9 @@ class Backtest:
 def backtest(rows: pd.DataFrame, *, window: int = DEFAULT_WINDOW, aheads: tuple[int, ...] = (3, 6)) -> Backtest:
     """Every month with ``window`` months of transitions up to it and max(aheads) months of outcome after it is
     an origin: project from it and compare the NPL balance ``ahead`` months later with what happened."""
-    months = sorted(rows.month.unique())
-    actual = {m: float(npl_of(class_balances(rows, m))) for m in months}
+    arrays = month_arrays(rows)
+    months = list(arrays.months)
+    actual = dict(zip(months, npl_of(arrays.balances).tolist()))
     longest = max(aheads)
     records = []
     origins = []
@@ -147,7 +195,7 @@ def backtest(rows: pd.DataFrame, *, window: int = DEFAULT_WINDOW, aheads: tuple[
         if previous_month(origin, -longest) not in actual:
             continue
         origins.append(origin)
-        projected = forecast(rows, origin, window=window, horizon=longest, paths=0)
+        projected = _forecast(arrays, origin, window=window, horizon=longest, paths=0, seed=0)
         for ahead, month in targets.items():
             real = actual.get(month)
             guess = float(projected.npl[month])

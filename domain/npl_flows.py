@@ -140,20 +140,30 @@ def roll_rate(rows: pd.DataFrame, from_classes: tuple[str, ...], to_classes: tup
     return ratio(float(moved[value].sum()), float(base[value].sum()))
 
 
+def _rolls_by(rows: pd.DataFrame, key: str, value: str) -> pd.DataFrame:
+    """The main rolls grouped by ``key`` in one pass (vectorised: the overview reads every month at once)."""
+    columns = {}
+    for name, src, dst in MAIN_ROLLS:
+        base = rows[value].where(rows.from_class.isin(src), 0)
+        moved = base.where(rows.to_class.isin(dst), 0)
+        columns[f"{name}.base"], columns[f"{name}.moved"] = base, moved
+    sums = pd.DataFrame(columns).groupby(rows[key]).sum()
+    out = pd.DataFrame(index=sums.index)
+    for name, *_ in MAIN_ROLLS:
+        base = sums[f"{name}.base"].astype("float64")
+        out[name] = sums[f"{name}.moved"] / base.where(base > 0)
+    return out.astype("float64")
+
+
 def roll_trend(rows: pd.DataFrame, value: str = "opening_cents") -> pd.DataFrame:
-    """The main rolls (MAIN_ROLLS) month by month: rows month, columns the roll names, NaN where undefined."""
-    out = {}
-    for month, group in rows.groupby("month"):
-        out[month] = {name: roll_rate(group, src, dst, value) for name, src, dst in MAIN_ROLLS}
-    frame = pd.DataFrame.from_dict(out, orient="index", columns=[name for name, *_ in MAIN_ROLLS])
-    return frame.sort_index().astype("float64")
+    """The main rolls (MAIN_ROLLS) month by month: rows month, columns the roll names, NaN where undefined.
+    Each value is roll_rate of that month's rows."""
+    return _rolls_by(rows, "month", value).sort_index()
 
 
 def roll_by_cooperative(rows: pd.DataFrame, value: str = "opening_cents") -> pd.DataFrame:
     """The main rolls over the rows' months per cooperative: rows cooperative_id, columns the roll names."""
-    out = {cid: {name: roll_rate(group, src, dst, value) for name, src, dst in MAIN_ROLLS}
-           for cid, group in rows.groupby("cooperative_id")}
-    return pd.DataFrame.from_dict(out, orient="index", columns=[name for name, *_ in MAIN_ROLLS]).astype("float64")
+    return _rolls_by(rows, "cooperative_id", value)
 
 
 def movement_months(months: list[dt.date], opening: dt.date, closing: dt.date) -> list[dt.date]:

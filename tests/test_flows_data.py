@@ -149,3 +149,28 @@ def test_every_month_cooperative_and_segment_of_the_demo_reconciles(demo_engine)
     total = total[total.loan_class.isin(NPL_CLASSES)].groupby("month").balance_cents.sum()
     assert (union.opening, union.closing) == (int(total[months[0]]), int(total[months[-1]]))
     assert union.written_off > 0 and union.collected > 0
+
+
+def test_a_tapes_provision_column_reaches_the_coverage(engine):
+    """A tape reporting K1's provision (¥300 of its ¥8,000) and none for K2: provisions = ¥300 + K2's ¥5,000 at the
+    Substandard rate of 25 % = ¥1,550; a negative provision is refused with nothing written."""
+    from tests.test_import_kinds import FILES, _import
+
+    for kind in ("cooperatives", "villages", "officers"):
+        assert _import(engine, kind, FILES[kind]).written
+    header = ("contract_no,cooperative_code,officer_employee_no,borrower_name,issue_date,maturity_date,principal,"
+              "month,outstanding,overdue,days_past_due,loan_class,provision\n")
+    bad = header + "K1,C01,E1,Li Wei,2025-03-01,2027-03-01,10000.00,2026-09,8000.00,0,0,normal,-1.00\n"
+    refused = _import(engine, "tape", bad)
+    assert not refused.written and list(refused.errors.field) == ["provision"]
+    good = header + ("K1,C01,E1,Li Wei,2025-03-01,2027-03-01,10000.00,2026-09,8000.00,0,0,normal,300.00\n"
+                     "K2,C01,E1,Li Wei,2025-06-01,2027-06-01,6000.00,2026-09,5000.00,1000.00,120,substandard,\n")
+    assert _import(engine, "tape", good).written
+    from domain import provisions
+
+    with transaction(engine) as s:
+        stored = dict(s.execute(select(LoanMonth.outstanding_cents, LoanMonth.provision_cents)).all())
+        rows = flows.provision_rows(s, scope=Scope.union(), month=dt.date(2026, 9, 1))
+    assert stored == {800_000: 30_000, 500_000: None}
+    cover = provisions.coverage(rows, Settings().provision_rates())
+    assert (cover.provisions_cents, cover.reported_cents, cover.npl_cents) == (155_000, 30_000, 500_000)
