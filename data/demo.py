@@ -599,9 +599,9 @@ class _Generator:
     def write_off(self, x: _Run, s: int) -> bool:
         """The quarter-end write-off batch: a Loss loan that crossed two years past due this quarter, with no
         court case or asset still pending, is written off in full (every second such loan: the others are
-        still pursued). Its last monthly row reports balance 0 (no arrears left) and the amount written off, so the balance
-        leaves the NPL stock as a write-off; an open assignment closes (missed, or partial if anything came
-        in). Deterministic: it draws no random number.
+        still pursued). Its last monthly row reports balance 0 (no arrears left) and the amount written off, so
+        the balance leaves the NPL stock as a write-off; an open assignment closes (missed, or partial if
+        anything came in). Deterministic: it draws no random number.
         """
         if (s < self.C or self.mstart[s].month % 3 or x.state != _DEF or x.concealed or x.loan.id % 2
                 or not WRITE_OFF_DAYS < x.dpd <= WRITE_OFF_DAYS + sum(self.dim[s - 2:s + 1]) or x.bal <= 0

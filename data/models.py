@@ -345,6 +345,7 @@ class ImportSnapshot(Base):
     days_past_due: Mapped[int] = mapped_column(Integer)
     loan_class: Mapped[str] = mapped_column(String(20))
     written_off_cents: Mapped[Cents]
+    provision_cents: Mapped[OptionalCents]
 
 
 class ImportChange(Base):

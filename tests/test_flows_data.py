@@ -154,6 +154,8 @@ def test_every_month_cooperative_and_segment_of_the_demo_reconciles(demo_engine)
 def test_a_tapes_provision_column_reaches_the_coverage(engine):
     """A tape reporting K1's provision (¥300 of its ¥8,000) and none for K2: provisions = ¥300 + K2's ¥5,000 at the
     Substandard rate of 25 % = ¥1,550; a negative provision is refused with nothing written."""
+    from data.importer import system_actor
+    from data.importer.batches import withdraw
     from tests.test_import_kinds import FILES, _import
 
     for kind in ("cooperatives", "villages", "officers"):
@@ -174,3 +176,13 @@ def test_a_tapes_provision_column_reaches_the_coverage(engine):
     assert stored == {800_000: 30_000, 500_000: None}
     cover = provisions.coverage(rows, Settings().provision_rates())
     assert (cover.provisions_cents, cover.reported_cents, cover.npl_cents) == (155_000, 30_000, 500_000)
+    # a corrected tape of the month reports ¥400; withdrawing it gives the ¥300 back
+    again = _import(engine, "tape", good.replace(",300.00", ",400.00"))
+    assert again.written
+    with transaction(engine) as s:
+        assert s.scalar(select(LoanMonth.provision_cents).where(LoanMonth.outstanding_cents == 800_000)) == 40_000
+        withdraw(s, actor=system_actor(), batch_id=again.batch_id, reason="wrong provisions")
+    with transaction(engine) as s:
+        assert s.scalar(select(LoanMonth.provision_cents).where(LoanMonth.outstanding_cents == 800_000)) == 30_000
+        rows = flows.provision_rows(s, scope=Scope.union(), month=dt.date(2026, 9, 1))
+    assert int(rows.provision_cents.sum()) == 30_000

@@ -8,7 +8,8 @@ Why: the overview shows where the NPLs went (opening + inflows - outflows = clos
 write-offs, foreclosure, cures and other changes), the roll and cure rates and a forecast, for any period,
 cooperative and segment; data/flow_summary.py keeps their inputs per month x cooperative x segment x class
 transition so no page reads loan_month for them. A tape may report each loan's provision (optional column
-``provision``); loans without one are provisioned at the class rates of the settings. Filled here for every month
+``provision``; kept in the import snapshot so a withdrawn tape restores it); loans without one are provisioned at
+the class rates of the settings. Filled here for every month
 already loaded, with the cutoff in force, by the select of data/flow_summary.py as it is at this revision.
 """
 import datetime as dt
@@ -24,6 +25,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column('loan_month', sa.Column('provision_cents', sa.BigInteger(), nullable=True))
+    op.add_column('import_snapshot', sa.Column('provision_cents', sa.BigInteger(), nullable=True))
     op.create_table('npl_flow_month',
     sa.Column('month', sa.Date(), nullable=False),
     sa.Column('cooperative_id', sa.Integer(), nullable=False),
@@ -57,4 +59,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('npl_flow_month')
+    op.drop_column('import_snapshot', 'provision_cents')
     op.drop_column('loan_month', 'provision_cents')
