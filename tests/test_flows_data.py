@@ -186,3 +186,23 @@ def test_a_tapes_provision_column_reaches_the_coverage(engine):
         assert s.scalar(select(LoanMonth.provision_cents).where(LoanMonth.outstanding_cents == 800_000)) == 30_000
         rows = flows.provision_rows(s, scope=Scope.union(), month=dt.date(2026, 9, 1))
     assert int(rows.provision_cents.sum()) == 30_000
+
+
+def test_provision_rates_are_settings_changed_by_an_admin_with_an_audit_row(engine):
+    from data.errors import ValidationError
+    from data.models import AuditLog
+    from domain.scope import Actor
+
+    admin = Actor(user_id=None, username="root", role="admin", scope=Scope.union())
+    with pytest.raises(ValidationError) as raised, transaction(engine) as s:
+        settings_store.update(s, actor=admin, changes={"provision_loss_pct": "150"})
+    assert raised.value.key == "error.setting.provision_loss_pct"
+    with transaction(engine) as s:
+        assert s.scalar(select(AuditLog.id).limit(1)) is None  # nothing written
+        after = settings_store.update(s, actor=admin, changes={"provision_substandard_pct": "30"})
+    assert after.provision_rates()["substandard"] == 0.3
+    with transaction(engine) as s:
+        row = s.execute(select(AuditLog.action, AuditLog.entity_id, AuditLog.before, AuditLog.after)).one()
+        assert settings_store.get(s).provision_substandard_pct == 30.0
+    assert row.action == "settings.update" and row.entity_id == "provision_substandard_pct"
+    assert "25.0" in row.before and "30.0" in row.after
