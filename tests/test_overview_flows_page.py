@@ -4,6 +4,7 @@ rows; on a database with a single month of tape each part says what is missing i
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 
 import pytest
@@ -40,8 +41,16 @@ def test_the_director_reads_where_last_years_npls_went_and_whether_the_target_is
                      change=money(mv.closing - mv.opening, "¥"), collected=money(mv.collected, "¥"),
                      written_off=money(mv.written_off, "¥"), foreclosed=money(mv.foreclosed, "¥"),
                      cured=money(mv.cured, "¥"), inflows=money(mv.inflows, "¥")) in shown
-    # NPL, old/new and all-classes charts, cooperatives, the waterfall, the rolls, the two migration heatmaps
-    assert len(at.get("plotly_chart")) == 8
+    # the waterfall draws each term (outflows down) in currency units, the roll chart one line per main roll
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    waterfall = next(trace for spec in specs for trace in spec["data"] if trace["type"] == "waterfall")
+    values = mv.as_dict()
+    assert waterfall["y"] == pytest.approx([values["opening"] / 100, values["inflow_performing"] / 100,
+                                            values["inflow_new"] / 100, *(-values[t] / 100 for t in npl_flows.OUTFLOWS),
+                                            values["closing"] / 100])
+    assert waterfall["measure"][0] == "absolute" and waterfall["measure"][-1] == "total"
+    forecast_names = {trace.get("name") for spec in specs for trace in spec["data"]}
+    assert translate("flows.forecast.line", "en", months=12) in forecast_names
     # the verdict: met or missed, against the target month of the last month
     assert f"At this pace the target of {fc.target_month(last):%Y-%m} is" in shown
     test = fc.backtest(rows)
