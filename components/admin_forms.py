@@ -14,7 +14,7 @@ from components.i18n import label, t
 from data import settings as settings_store
 from data import users
 from domain.roles import OFFICER, ROLES
-from domain.settings import MAX_ASSIGNMENT_DAYS, Settings
+from domain.settings import MAX_ASSIGNMENT_DAYS, PROVISION_SETTINGS, Settings
 
 UNION = 0  # the "whole union" choice in a cooperative select box
 
@@ -134,6 +134,11 @@ def settings_form(viewer: Viewer, current: Settings) -> None:
                                                           MAX_ASSIGNMENT_DAYS, current.default_assignment_days,
                                                           help=t("admin.setting.default_assignment_days_help")),
         }
+        st.caption(t("flows.setting.provisions_help"))
+        rates = st.columns(len(PROVISION_SETTINGS))
+        for column, (cls, name) in zip(rates, PROVISION_SETTINGS.items()):
+            values[name] = column.number_input(t("flows.setting.provision", cls=label("class", cls)), 0.0, 100.0,
+                                               float(getattr(current, name)), step=0.5, key=f"admin.setting.{name}")
         if st.form_submit_button(t("admin.settings_submit")):
             changes = {name: str(value) for name, value in values.items() if value != getattr(current, name)}
             submit(settings_store.update, actor=viewer.actor, changes=changes)

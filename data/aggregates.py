@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
+from data.flow_summary import rebuild_flow_month
 from data.models import ClassTransition, Loan, LoanHistory, LoanMonth, PortfolioMonth, Setting, WatchMonth
 from data.watchlist import rebuild_watch_month
 from domain.classes import CLOSED_LOAN, NEW_LOAN, NPL_CLASSES
@@ -84,6 +85,7 @@ def rebuild_month(session: Session, month: dt.date, *, settings: Settings | None
     """
     settings = settings or _settings(session)
     cutoff = settings.segment_cutoff
+    rebuild_flow_month(session, month, cutoff=cutoff)  # the NPL movement summary (data/flow_summary.py)
     if session.scalar(select(LoanMonth.loan_id).where(LoanMonth.month == month).limit(1)) is None:
         for table in (PortfolioMonth, ClassTransition, WatchMonth):
             session.execute(delete(table).where(table.month == month))

@@ -16,8 +16,8 @@ import pandas as pd
 from fpdf import FPDF
 from sqlalchemy.orm import Session
 
-from data import assets, decisions, methods, officers, portfolio, recoveries
-from domain import accountability, figures
+from data import assets, decisions, flows, methods, officers, portfolio, recoveries, settings
+from domain import accountability, figures, npl_flows, provisions
 from domain.classes import NPL_CLASSES
 from domain.months import month_end, month_start, previous_month
 from domain.scope import Scope
@@ -25,6 +25,7 @@ from domain.scope import Scope
 TextFn = Callable[..., str]
 LabelFn = Callable[[str, str], str]
 TREND_MONTHS = 12
+MOVEMENT_MONTHS = 12
 TABLE_ROWS = 15
 NPL_RED = (183, 28, 28)
 GREY = (120, 120, 120)
@@ -47,6 +48,9 @@ class BoardFigures:
     assets_total: int
     decisions: pd.DataFrame  # officer, kind, status, amount_cents, effective_on
     decisions_total: int
+    movement: npl_flows.Movement | None = None  # the NPL movement of the 12 months to the report month
+    movement_opening: dt.date | None = None  # the month whose end the movement starts from
+    coverage: provisions.Coverage | None = None
 
 
 def gather(session: Session, *, scope: Scope, month: dt.date, today: dt.date | None = None) -> BoardFigures:
@@ -73,6 +77,13 @@ def gather(session: Session, *, scope: Scope, month: dt.date, today: dt.date | N
 
     overdue_assets = assets.register(session, scope=scope, today=as_of, overdue_only=True, limit=TABLE_ROWS)
     month_decisions = decisions.history(session, scope=scope, first_day=month, last_day=last_day, limit=TABLE_ROWS)
+    moving = npl_flows.movement_months(portfolio.list_months(session), previous_month(month, MOVEMENT_MONTHS), month)
+    movement = None
+    if moving:
+        rows = flows.flow_rows(session, scope=scope, first=moving[0], last=moving[-1])
+        movement = npl_flows.movement(rows[rows.month.isin(moving)])
+    coverage = provisions.coverage(flows.provision_rows(session, scope=scope, month=month),
+                                   settings.get(session).provision_rates())
     return BoardFigures(
         month=month, as_of=as_of, snapshot=snapshot, previous=previous,
         recovered_cents=recoveries.recovered_between(session, scope=scope, first_day=month, last_day=last_day),
@@ -81,7 +92,8 @@ def gather(session: Session, *, scope: Scope, month: dt.date, today: dt.date | N
         assets=overdue_assets[["contract_no", "cooperative", "asset_type", "acquired_on", "book_value_cents"]],
         assets_total=assets.count_register(session, scope=scope, today=as_of, overdue_only=True),
         decisions=month_decisions[["officer", "kind", "status", "amount_cents", "effective_on"]],
-        decisions_total=decisions.count_history(session, scope=scope, first_day=month, last_day=last_day))
+        decisions_total=decisions.count_history(session, scope=scope, first_day=month, last_day=last_day),
+        movement=movement, movement_opening=previous_month(moving[0]) if moving else None, coverage=coverage)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -156,6 +168,8 @@ def _kpis(pdf: _Report, data: BoardFigures, text: TextFn, symbol: str) -> None:
              (text("report.kpi.old"), _money(snap.old_npl_cents, symbol)),
              (text("report.kpi.new"), _money(snap.new_npl_cents, symbol)),
              (text("report.kpi.recovered"), _money(data.recovered_cents, symbol))]
+    if data.coverage is not None:
+        cards.append((text("flows.coverage.label"), _share(data.coverage.ratio)))
     width, height = 45, 16
     y = pdf.get_y()
     for index, (title, value) in enumerate(cards):
@@ -201,6 +215,21 @@ def _trend_chart(pdf: _Report, trend: pd.Series, symbol: str) -> None:
     pdf.set_font("Helvetica", size=9)
 
 
+def _movement(pdf: _Report, data: BoardFigures, text: TextFn, symbol: str) -> None:
+    """Where the NPLs went over the 12 months to the report month: each term of domain.npl_flows."""
+    mv = data.movement
+    if mv is None or data.movement_opening is None:
+        pdf.heading(text("flows.movement.title"))
+        pdf.note(text("flows.movement.need_two"))
+        return
+    pdf.heading(text("flows.report.heading", first=data.movement_opening.strftime("%Y-%m"),
+                     last=data.month.strftime("%Y-%m")))
+    values = mv.as_dict()
+    rows = [[text(f"flows.term.{term}"), ("+ " if term in npl_flows.INFLOWS else "- " if term in npl_flows.OUTFLOWS
+                                          else "") + _money(values[term], symbol)] for term in npl_flows.TERMS]
+    pdf.table([text("flows.report.term"), text("flows.report.amount")], rows, [90, 45], {1})
+
+
 def render_pdf(data: BoardFigures, *, text: TextFn, label: LabelFn, symbol: str, scope_name: str,
                generated_at: dt.datetime | None = None) -> bytes:
     """Lay the figures out on A4 pages and return the PDF bytes."""
@@ -223,6 +252,8 @@ def render_pdf(data: BoardFigures, *, text: TextFn, label: LabelFn, symbol: str,
 
     pdf.heading(text("report.trend", months=len(data.trend)))
     _trend_chart(pdf, data.trend, symbol)
+
+    _movement(pdf, data, text, symbol)
 
     pdf.heading(text("report.officers") + f" ({data.officers_total:,})")
     if data.officers.empty:

@@ -61,6 +61,8 @@ PRE_WINDOW_MONTHS = 48
 CUTOFF_MONTHS_BEFORE_END = 24
 #: concealment and the careless officers' misreporting happen in the latest months only
 RECENT_MONTHS = 12
+#: a Loss loan this many days past due is written off at the next quarter end (data.demo._Generator.write_off)
+WRITE_OFF_DAYS = 720
 #: monthly rows simulated before the loans behind them are written and dropped (bounds the generator's memory)
 STREAM_ROWS = 200_000
 DEMO_PASSWORD_ROUNDS = 10
@@ -568,6 +570,8 @@ class _Generator:
                     return self.finish(x, closed_on)
             if s < P:
                 continue
+            if self.write_off(x, s):
+                return self.finish(x, self.mend[s])
             # the month-end row
             if x.state == _PERF:
                 overdue, cls = 0, NORMAL
@@ -584,13 +588,36 @@ class _Generator:
                     cls = NORMAL
             self.loan_month_rows.append({"loan_id": loan.id, "month": self.mstart[s], "cooperative_id": coop,
                          "outstanding_cents": x.bal, "overdue_cents": overdue, "days_past_due": x.dpd,
-                         "loan_class": cls})
+                         "loan_class": cls, "written_off_cents": 0})
             if (s < S - 1 and x.state in (_TEMP, _DEF) and x.assignment is None and not x.concealed
                     and x.case is None and x.asset is None):
                 refinanced_on = self.maybe_evergreen(x, s)
                 if refinanced_on is not None:
                     return self.finish(x, refinanced_on)
         self.finish(x, None)
+
+    def write_off(self, x: _Run, s: int) -> bool:
+        """The quarter-end write-off batch: a Loss loan that crossed two years past due this quarter, with no
+        court case or asset still pending, is written off in full (every second such loan: the others are
+        still pursued). Its last monthly row reports balance 0 (no arrears left) and the amount written off, so
+        the balance leaves the NPL stock as a write-off; an open assignment closes (missed, or partial if
+        anything came in). Deterministic: it draws no random number.
+        """
+        if (s < self.C or self.mstart[s].month % 3 or x.state != _DEF or x.concealed or x.loan.id % 2
+                or not WRITE_OFF_DAYS < x.dpd <= WRITE_OFF_DAYS + sum(self.dim[s - 2:s + 1]) or x.bal <= 0
+                or (x.case is not None and (x.case.closed_on is None or x.case.closed_on > self.mend[s]))
+                or (x.asset is not None and x.asset.status != asset_rules.DISPOSED)):
+            return False
+        self.loan_month_rows.append({"loan_id": x.loan.id, "month": self.mstart[s],
+                                     "cooperative_id": x.loan.borrower.cooperative_id, "outstanding_cents": 0,
+                                     "overdue_cents": 0, "days_past_due": 0, "loan_class": LOSS,
+                                     "written_off_cents": x.bal})
+        a = x.assignment
+        if a is not None and a.outcome == OPEN:
+            a.outcome = PARTIAL if a.recovered > 0 else MISSED
+            a.closed_on = max(self.mend[s], a.assigned_on + _days(1))
+        x.bal = 0
+        return True
 
     def borrower_step(self, x: _Run, s: int) -> bool:
         """The borrower's month: pay, fall into (temporary) arrears, or stay in default. False = repaid."""

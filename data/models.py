@@ -108,6 +108,7 @@ class LoanMonth(Base):
     days_past_due: Mapped[int] = mapped_column(Integer, default=0)
     loan_class: Mapped[str] = mapped_column(String(20))
     written_off_cents: Mapped[Cents]  # written off during the month (partial or full); 0 when none
+    provision_cents: Mapped[OptionalCents]  # loan-loss provision the tape reports; None: the class rate applies
 
 
 class Assignment(Base):
@@ -344,6 +345,7 @@ class ImportSnapshot(Base):
     days_past_due: Mapped[int] = mapped_column(Integer)
     loan_class: Mapped[str] = mapped_column(String(20))
     written_off_cents: Mapped[Cents]
+    provision_cents: Mapped[OptionalCents]
 
 
 class ImportChange(Base):
@@ -430,3 +432,30 @@ class ClassTransition(Base):
     to_class: Mapped[str] = mapped_column(String(20), primary_key=True)
     balance_cents: Mapped[Cents]
     loan_count: Mapped[int] = mapped_column(Integer)
+
+
+class NplFlowMonth(Base):
+    """The month's NPL movement inputs by cooperative x segment x class transition (data/flow_summary.py).
+
+    Why: the movement of any period (domain.npl_flows) and the roll rates and forecast read these few rows
+    instead of loan_month. ``opening_cents`` is the balance the month before (0 for a new loan),
+    ``closing_cents`` this month's (0 for a closed loan); ``collected_cents`` and ``foreclosed_cents`` the
+    recoveries of the month's actions (asset disposal apart), ``written_off_cents`` the month's write-offs;
+    ``provision_cents`` the provisions a tape reported this month and ``provisioned_cents`` the closing
+    balance of the loans that carry one (the rest are provisioned at the class rates of the settings).
+    """
+
+    __tablename__ = "npl_flow_month"
+    month: Mapped[Month] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), primary_key=True)
+    segment: Mapped[str] = mapped_column(String(3), primary_key=True)
+    from_class: Mapped[str] = mapped_column(String(20), primary_key=True)
+    to_class: Mapped[str] = mapped_column(String(20), primary_key=True)
+    loan_count: Mapped[int] = mapped_column(Integer)
+    opening_cents: Mapped[Cents]
+    closing_cents: Mapped[Cents]
+    collected_cents: Mapped[Cents]
+    foreclosed_cents: Mapped[Cents]
+    written_off_cents: Mapped[Cents]
+    provision_cents: Mapped[Cents]
+    provisioned_cents: Mapped[Cents]

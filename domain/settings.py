@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, fields
 
-from domain.classes import Thresholds
+from domain.classes import CLASSES, Thresholds
 
 #: the longest default deadline an admin may set (five years): beyond it a deadline no longer holds anyone to account
 MAX_ASSIGNMENT_DAYS = 1825
@@ -29,6 +29,12 @@ class Settings:
     session_idle_minutes: int = 30  # a signed-in session unused this long ends (data/sessions.py)
     session_max_hours: int = 12  # a session ends this long after sign-in, however active
     default_assignment_days: int = 180  # a new assignment's proposed deadline: this many days after assigning
+    # loan-loss provision rates by class, in percent of the balance (the usual five-tier rates; domain/provisions.py)
+    provision_normal_pct: float = 1.0
+    provision_special_mention_pct: float = 2.0
+    provision_substandard_pct: float = 25.0
+    provision_doubtful_pct: float = 50.0
+    provision_loss_pct: float = 100.0
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -61,7 +67,17 @@ class Settings:
             raise ValueError("session_idle_minutes: not longer than the session lifetime")
         if not 1 <= self.default_assignment_days <= MAX_ASSIGNMENT_DAYS:
             raise ValueError(f"default_assignment_days: between 1 and {MAX_ASSIGNMENT_DAYS}")
+        for name in PROVISION_SETTINGS.values():
+            if not 0 <= getattr(self, name) <= 100:
+                raise ValueError(f"{name}: between 0 and 100")
 
+    def provision_rates(self) -> dict[str, float]:
+        """Provision rate per class as a fraction (0.25 for 25 %)."""
+        return {cls: getattr(self, name) / 100 for cls, name in PROVISION_SETTINGS.items()}
+
+
+#: the setting holding each class's provision rate
+PROVISION_SETTINGS: dict[str, str] = {cls: f"provision_{cls}_pct" for cls in CLASSES}
 
 SETTING_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Settings) if f.name != "extra")
 

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from components import bulk_assign as unowned
-from components import charts, context, empty_state, filters, frame, kpis, store
+from components import charts, context, empty_state, filters, flow_views, frame, kpis, store
 from components.format import money, month, share
 from components.i18n import label, t
 from components.overview import cooperative_selection, kpi_row, largest_table, migration_months
@@ -22,23 +22,29 @@ symbol = ctx.symbol
 balances = store.read(portfolio.balances_by_month, scope=chosen.scope, first=ctx.months[0], last=chosen.last)
 latest = ctx.months[-1]  # who answers for an NPL is a fact of today: the latest month, whatever the period
 no_one = unowned.totals(chosen.scope, latest, chosen.segment)
-kpis.show([*kpi_row(balances, chosen, ctx), unowned.kpi(no_one, symbol, latest)])
+kpis.show([*kpi_row(balances, chosen, ctx), unowned.kpi(no_one, symbol, latest), flow_views.coverage_kpi(chosen, ctx)])
 report_button(viewer, ctx, chosen.last, key="overview.report", scope=chosen.scope)
 
 class_names = {c: label("class", c) for c in (*CLASSES, NEW_LOAN, CLOSED_LOAN)}
 in_period = balances[balances.month >= chosen.first]
 segment_rows = in_period if chosen.segment is None else in_period[in_period.segment == chosen.segment]
 npl_tab, segment_tab, all_tab = st.tabs([t("overview.tab.npl"), t("overview.tab.segment"), t("overview.tab.all")])
+flow_rows = flow_views.read_rows(chosen, ctx)
 with npl_tab:
     npl_pivot = figures.class_pivot(segment_rows, classes=NPL_CLASSES)
-    target = None
+    target, start = None, None
     if ctx.settings.npl_reduction_target_pct > 0 and not npl_pivot.empty:
-        target = figures.target_path(npl_pivot.index[0], int(npl_pivot.iloc[0].sum()), list(npl_pivot.index),
-                                     ctx.settings.npl_reduction_target_pct)
-    st.plotly_chart(charts.stacked_balances(
+        start = (npl_pivot.index[0], int(npl_pivot.iloc[0].sum()))
+        target = figures.target_path(*start, list(npl_pivot.index), ctx.settings.npl_reduction_target_pct)
+    forecast, future = flow_views.forecast_parts(flow_rows, chosen, ctx)
+    target = flow_views.target_with_future(target, future, start=start, pct=ctx.settings.npl_reduction_target_pct)
+    npl_chart = charts.stacked_balances(
         npl_pivot, names=class_names, colors=charts.class_colors(), symbol=symbol, title=t("overview.chart.npl"),
         total_name=t("overview.total_npl"), target=target,
-        target_name=t("overview.target", pct=ctx.settings.npl_reduction_target_pct)), key="chart.npl")
+        target_name=t("overview.target", pct=ctx.settings.npl_reduction_target_pct))
+    flow_views.add_forecast(npl_chart, forecast, figures.npl_balance(segment_rows, chosen.last), chosen, symbol)
+    st.plotly_chart(npl_chart, key="chart.npl")
+    flow_views.forecast_verdict(flow_rows, forecast, target, ctx)
 with segment_tab:
     st.plotly_chart(charts.stacked_balances(
         figures.npl_by_segment(in_period), names={s: label("segment", s) for s in ("old", "new")},
@@ -54,6 +60,9 @@ if chosen.cooperative_id is None and len(ctx.cooperatives) > 1:
     by_coop = store.read(portfolio.npl_by_cooperative, scope=chosen.scope, months=[chosen.first, chosen.last],
                          segment=chosen.segment)
     cooperative_selection(by_coop, chosen, symbol)
+
+flow_views.movement_section(flow_rows, chosen, ctx)
+flow_views.roll_section(flow_rows, chosen, ctx)
 
 st.subheader(t("overview.migration"))
 from_month, to_month = migration_months(ctx.months, chosen)

@@ -115,3 +115,24 @@ def test_demo_report_in_both_languages_matches_the_overview_figures(demo_db_url,
     assert main(["--month", month.strftime("%Y-%m"), "--lang", "es", "--url", demo_db_url, "--out", str(out)]) == 0
     spanish = pdf_text(out.read_bytes())
     assert f"Informe mensual al consejo: {month:%Y-%m}" in spanish and f"¥{npl / 100:,.0f}" in spanish
+
+
+def test_report_shows_where_the_npls_went_and_the_provision_coverage(book):
+    """February: L1 was the only NPL (¥1,000 opening); ¥150 collected, the rest of its fall (¥1,000 - ¥800 -
+    ¥150 = ¥50) is another change; closing ¥800. Provisions at the default rates: L1 Loss ¥800 x 100 % + L2
+    Normal ¥1,900 x 1 % = ¥819, coverage ¥819 / ¥800 = 102.38 %."""
+    with session_factory(book)() as s:
+        data = board_report.gather(s, scope=Scope.union(), month=FEB, today=dt.date(2025, 3, 15))
+        pdf = board_report.render_pdf(data, text=text_en, label=label_en, symbol="¥", scope_name="Union")
+    assert data.movement_opening == JAN
+    assert data.movement.as_dict() == {"opening": 100_000, "inflow_performing": 0, "inflow_new": 0,
+                                       "collected": 15_000, "written_off": 0, "foreclosed": 0, "cured": 0,
+                                       "other": 5_000, "closing": 80_000}
+    assert data.coverage.provisions_cents == 81_900 and data.coverage.npl_cents == 80_000
+    text = pdf_text(pdf)
+    for expected in ("NPL movement, end of 2025-01 to end of 2025-02", "Opening NPL", "¥1,000", "Cash collected",
+                     "- ¥150", "Other changes", "- ¥50", "Closing NPL", "Provision coverage", "102.38 %"):
+        assert expected in text, expected
+    with session_factory(book)() as s:
+        first = board_report.gather(s, scope=Scope.union(), month=JAN, today=dt.date(2025, 3, 15))
+    assert first.movement is None  # the first month of the data has no month before it

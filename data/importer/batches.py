@@ -33,7 +33,7 @@ LOAN_FIELDS = ("officer_id", "issue_date", "maturity_date", "principal_cents", "
 BORROWER_FIELDS = ("name", "kind", "source_id", "village_id", "poor_household", "able_but_unwilling")
 MAX_REASON_CHARS = 500
 SNAPSHOT_COLUMNS = ["loan_id", "month", "cooperative_id", "outstanding_cents", "overdue_cents", "days_past_due",
-                    "loan_class", "written_off_cents"]
+                    "loan_class", "written_off_cents", "provision_cents"]
 
 
 def start(session: Session, *, actor: Actor, kind: str, month: dt.date | None, filename: str, rows: int,

@@ -175,7 +175,7 @@ def _rows_of(body: list[tuple[int, list]], positions: dict[int, str], month: dt.
 def _optional_columns(values: dict, row_no: int, coop_id: int | None, actor: Actor, villages: dict,
                       existing: dict[str, Known], file_contracts: set[str], month: dt.date,
                       problems: Problems) -> None:
-    """The columns a union's own system may add: village, refinanced contract, restructuring, write-off."""
+    """The columns a union's own system may add: village, refinanced contract, restructuring, write-off, provision."""
     def bad(name: str, reason: str) -> None:
         problems.append((row_no, name, AS_WRITTEN, f"error.import.{reason}"))
 
@@ -203,6 +203,8 @@ def _optional_columns(values: dict, row_no: int, coop_id: int | None, actor: Act
         bad("restructured_on", "restructured_outside_loan")
     if values.get("written_off", 0) < 0:
         bad("written_off", "negative")
+    if (values.get("provision") or 0) < 0:
+        bad("provision", "negative")
 
 
 def _shrink(session: Session, month: dt.date, cooperative_ids: set[int], file_loans: set[int],

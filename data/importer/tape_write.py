@@ -256,7 +256,8 @@ def write(session: Session, *, rows: list[dict], existing: dict[str, Known], ref
     month_rows = [{"loan_id": loan_ids[v["contract_no"]], "month": month, "cooperative_id": v["cooperative_id"],
                    "outstanding_cents": v["outstanding"], "overdue_cents": v["overdue"],
                    "days_past_due": v["days_past_due"], "loan_class": v["loan_class"],
-                   "written_off_cents": v.get("written_off") or 0} for v in rows]
+                   "written_off_cents": v.get("written_off") or 0, "provision_cents": v.get("provision")}
+                  for v in rows]
     for batch_start in range(0, len(month_rows), BATCH):
         insert_rows(session, LoanMonth.__table__, month_rows[batch_start:batch_start + BATCH])
         step(0.75 + 0.15 * (batch_start + BATCH) / total)

@@ -51,6 +51,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("refinances_contract", "refinancia_contrato", TEXT, False, ("refinances", "refinancia"), "", limit=40),
     Column("restructured_on", "fecha_reestructuracion", DATE, False, ("restructured", "reestructurado"), ""),
     Column("written_off", "castigado", AMOUNT, False, ("write_off", "written_off_amount", "monto_castigado"), ""),
+    Column("provision", "provision_perdidas", AMOUNT, False, ("loan_loss_provision", "provisions", "provision_cartera"),
+           ""),
 )
 TAPE = Template("tape", COLUMNS, english_file="loan-tape-template.xlsx", spanish_file="plantilla-cinta-prestamos.xlsx")
 BY_NAME = TAPE.by_name
@@ -78,7 +80,8 @@ def sample_frame(session: Session, month: dt.date, *, limit: int = 200, scope: S
                Loan.maturity_date, Loan.principal_cents, Loan.rate_bp, Loan.purpose, Loan.guarantee_type,
                LoanMonth.outstanding_cents, LoanMonth.overdue_cents, LoanMonth.days_past_due, LoanMonth.loan_class,
                Borrower.source_id, Village.code, Borrower.poor_household, Borrower.able_but_unwilling,
-               refinanced.c.contract_no, Loan.restructured_on, LoanMonth.written_off_cents)
+               refinanced.c.contract_no, Loan.restructured_on, LoanMonth.written_off_cents,
+               LoanMonth.provision_cents)
         .join(Loan, Loan.id == LoanMonth.loan_id).join(Borrower, Borrower.id == Loan.borrower_id)
         .join(Officer, Officer.id == Loan.officer_id).join(Cooperative, Cooperative.id == Loan.cooperative_id)
         .outerjoin(Village, Village.id == Borrower.village_id)
@@ -95,6 +98,7 @@ def sample_frame(session: Session, month: dt.date, *, limit: int = 200, scope: S
         "days_past_due": str(r[13]), "loan_class": r[14], "borrower_id": r[15] or "", "village_code": r[16] or "",
         "poor_household": _yes_no(r[17]), "able_but_unwilling": _yes_no(r[18]), "refinances_contract": r[19] or "",
         "restructured_on": r[20].isoformat() if r[20] and r[20] <= month_end(month) else "",
-        "written_off": _amount(r[21]) if r[21] else ""}
+        "written_off": _amount(r[21]) if r[21] else "",
+        "provision": _amount(r[22]) if r[22] is not None else ""}
         for r in rows]
     return pd.DataFrame(records, columns=[c.name for c in COLUMNS])
