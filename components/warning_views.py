@@ -7,7 +7,7 @@ CSV/Excel only when a download is clicked, so the page never loads a whole list 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -26,7 +26,6 @@ from components.theme import CLASS_COLORS
 from domain import figures
 from domain import warning_rules as rules
 from domain.classes import CLASSES, LOSS, PERFORMING_CLASSES, SPECIAL_MENTION
-from domain.provision_rates import DEFAULT_PROVISION_RATES
 from domain.segments import NEW
 
 ROWS_SHOWN = 100
@@ -257,9 +256,9 @@ def hidden_spec() -> TableSpec:
                "reason": {r: label("warnings.hidden", r) for r in rules.HIDDEN_REASONS}})
 
 
-def provision_rates_text() -> str:
-    """The provision rate of each class, as the under-classified list prices them (domain.provision_rates)."""
-    return ", ".join(f"{label('class', c)} {share(DEFAULT_PROVISION_RATES[c], 0)}" for c in CLASSES)
+def provision_rates_text(rates: Mapping[str, float]) -> str:
+    """The provision rate of each class (the settings'), as the under-classified list prices them."""
+    return ", ".join(f"{label('class', c)} {share(rates[c], 0)}" for c in CLASSES)
 
 
 def under_classified_spec() -> TableSpec:

@@ -23,7 +23,7 @@ from data.watchlist import (WATCH_HIDDEN, WATCH_NORMAL_AT_RISK, WATCH_SPECIAL_ME
                             days_between, flag, month_end_of)
 from domain.classes import NPL_CLASSES
 from domain.months import month_end
-from domain.provision_rates import DEFAULT_PROVISION_RATES, basis_points_by_class
+from domain.provisions import basis_points_by_class
 from domain.scope import Scope
 from domain.segments import NEW
 from domain.warning_rules import INTEREST_PAYMENT_PURPOSE, Total
@@ -146,14 +146,14 @@ def list_hidden_npl_by_officer(session: Session, *, scope: Scope, month: dt.date
 
 # --- Under-classified loans ---------------------------------------------------------------------------------------
 def _provision_sql(balance_col, class_col, points: dict[str, int]):
-    """SQL for domain.provision_rates.provision: whole cents, half up, in integers on both engines."""
+    """SQL for domain.provisions.provision: whole cents, half up, in integers on both engines."""
     return (balance_col * case(points, value=class_col, else_=0) + 5_000) // 10_000
 
 
-def _under_classified(session: Session, *, scope: Scope, month: dt.date, segment: str | None, rates):
+def _under_classified(session: Session, *, scope: Scope, month: dt.date, segment: str | None):
     """Loans recorded better than their floor (any class; data.watchlist.under_classified_select) with the
-    provisions the recorded class understates at the given rates."""
-    points = basis_points_by_class(rates)
+    provisions the recorded class understates at the provision rates of the settings."""
+    points = basis_points_by_class(get_settings(session).provision_rates())
     understated = (_provision_sql(WatchMonth.balance_cents, WatchMonth.floor_class, points)
                    - _provision_sql(WatchMonth.balance_cents, WatchMonth.loan_class, points))
     stmt = (_watched(WATCH_UNDER_CLASSIFIED, month)
@@ -164,9 +164,9 @@ def _under_classified(session: Session, *, scope: Scope, month: dt.date, segment
 
 
 def list_under_classified(session: Session, *, scope: Scope, month: dt.date, segment: str | None = None,
-                          rates=DEFAULT_PROVISION_RATES, limit: int | None = 200) -> pd.DataFrame:
+                          limit: int | None = 200) -> pd.DataFrame:
     """Under-classified loans of a month, the largest understated provision first."""
-    rows = _under_classified(session, scope=scope, month=month, segment=segment, rates=rates)
+    rows = _under_classified(session, scope=scope, month=month, segment=segment)
     columns = ["loan_id", "contract_no", "borrower", "cooperative", "officer", "loan_class", "floor_class",
                "days_past_due", "balance_cents", "understated_cents", "restructured_on", "reason"]
     stmt = _limit(select(*(rows.c[c] for c in columns))
@@ -174,10 +174,10 @@ def list_under_classified(session: Session, *, scope: Scope, month: dt.date, seg
     return _frame(session, stmt, columns, ints=("balance_cents", "understated_cents"))
 
 
-def get_under_classified_total(session: Session, *, scope: Scope, month: dt.date, segment: str | None = None,
-                               rates=DEFAULT_PROVISION_RATES) -> tuple[Total, int]:
+def get_under_classified_total(session: Session, *, scope: Scope, month: dt.date,
+                               segment: str | None = None) -> tuple[Total, int]:
     """How many loans are under-classified, their balance, and the provisions they understate in all."""
-    rows = _under_classified(session, scope=scope, month=month, segment=segment, rates=rates)
+    rows = _under_classified(session, scope=scope, month=month, segment=segment)
     count, balance, understated = session.execute(select(
         func.count(), func.coalesce(func.sum(rows.c.balance_cents), 0),
         func.coalesce(func.sum(rows.c.understated_cents), 0))).one()

@@ -7,11 +7,12 @@ balance_cents, provision_cents reported, provisioned_cents: the balance those re
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
-from domain.classes import NPL_CLASSES
+from domain.classes import CLASSES, NPL_CLASSES, severity
 from domain.figures import ratio
 
 
@@ -33,7 +34,31 @@ def coverage(rows: pd.DataFrame, rates: dict[str, float]) -> Coverage:
     """Provisions of every class (reported, else balance x class rate, rounded to the cent per class)."""
     known = rows[rows.loan_class.isin(rates)]
     reported = int(known.provision_cents.sum())
-    by_rate = sum(round((int(r.balance_cents) - int(r.provisioned_cents)) * rates[r.loan_class])
+    by_rate = sum(provision(int(r.balance_cents) - int(r.provisioned_cents), r.loan_class, rates)
                   for r in known.itertuples())
     npl = int(known.loc[known.loan_class.isin(NPL_CLASSES), "balance_cents"].sum())
     return Coverage(reported + by_rate, reported, npl)
+
+
+def basis_points(rate: float) -> int:
+    """A rate as whole basis points (0.25 -> 2500), so the SQL and this module price in the same integers."""
+    return round(rate * 10_000)
+
+
+def provision(balance_cents: int, loan_class: str, rates: Mapping[str, float]) -> int:
+    """The provision a class requires on a balance, in whole cents (rounded half up at the cent)."""
+    return (balance_cents * basis_points(rates[loan_class]) + 5_000) // 10_000
+
+
+def understated_provision(balance_cents: int, recorded_class: str, floor_class: str,
+                          rates: Mapping[str, float]) -> int:
+    """What a loan recorded better than its floor under-provisions: the floor's provision less the recorded
+    class's; 0 for a loan recorded at or worse than its floor."""
+    if severity(recorded_class) >= severity(floor_class):
+        return 0
+    return provision(balance_cents, floor_class, rates) - provision(balance_cents, recorded_class, rates)
+
+
+def basis_points_by_class(rates: Mapping[str, float]) -> dict[str, int]:
+    """The rates in basis points per class, for the SQL that prices a class (data/warnings.py)."""
+    return {c: basis_points(rates[c]) for c in CLASSES}

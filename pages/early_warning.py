@@ -80,7 +80,7 @@ with hidden_tab:
                      spec=views.hidden_spec(), symbol=symbol, key="warnings.hidden", filename=f"hidden-npls-{name}")
 with under_tab:
     under, understated = store.read(warnings.get_under_classified_total, **where)
-    st.caption(t("defects.under.help", rates=views.provision_rates_text()))
+    st.caption(t("defects.under.help", rates=views.provision_rates_text(ctx.settings.provision_rates())))
     st.markdown(t("defects.under.total", count=f"{under.loan_count:,}", balance=money(under.balance_cents, symbol),
                   understated=money(understated, symbol), month=name))
     views.watch_list(warnings.list_under_classified, where, total=under.loan_count, spec=views.under_classified_spec(),

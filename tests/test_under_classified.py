@@ -10,7 +10,8 @@ from data import aggregates, warnings
 from data import settings as settings_store
 from data.db import transaction
 from data.models import Borrower
-from domain import classes, provision_rates, warning_rules
+from domain import classes, provisions, warning_rules
+from domain.settings import Settings
 from domain.classes import Thresholds
 from domain.scope import Scope
 from domain.settings import Settings
@@ -40,12 +41,12 @@ def test_floor_with_the_borrower_and_observation_rules():
 
 
 def test_provisions_understated_at_the_default_rates():
-    rates = provision_rates.DEFAULT_PROVISION_RATES
+    rates = Settings().provision_rates()
     assert [rates[c] for c in classes.CLASSES] == [0.01, 0.02, 0.25, 0.50, 1.00]
-    assert provision_rates.understated_provision(10_000, "substandard", "doubtful") == 5_000 - 2_500
-    assert provision_rates.understated_provision(20_000, "normal", "special_mention") == 400 - 200
-    assert provision_rates.understated_provision(10_000, "doubtful", "substandard") == 0  # worse than the floor
-    assert provision_rates.provision(150, "normal") == 2  # 1.5 cents, half up
+    assert provisions.understated_provision(10_000, "substandard", "doubtful", rates) == 5_000 - 2_500
+    assert provisions.understated_provision(20_000, "normal", "special_mention", rates) == 400 - 200
+    assert provisions.understated_provision(10_000, "doubtful", "substandard", rates) == 0  # worse than the floor
+    assert provisions.provision(150, "normal", rates) == 2  # 1.5 cents, half up
 
 
 # --- data ---------------------------------------------------------------------------------------------------------
@@ -135,7 +136,8 @@ def test_under_classified_list_any_class_with_the_provisions_understated(book):
     assert understated == 2_500 + 200 + 3_600 + 2_500 + 50 + 960 + 480
     # the list agrees with the domain rules row by row
     for r in rows.itertuples():
-        assert provision_rates.understated_provision(int(r.balance_cents), r.loan_class, r.floor_class) == \
+        assert provisions.understated_provision(int(r.balance_cents), r.loan_class, r.floor_class,
+                                                Settings().provision_rates()) == \
             r.understated_cents
     first = read(engine, warnings.list_under_classified, scope=UNION, month=M, limit=1)
     assert len(first) == 1 and first.understated_cents[0] == 3_600
