@@ -29,6 +29,11 @@ class Settings:
     session_idle_minutes: int = 30  # a signed-in session unused this long ends (data/sessions.py)
     session_max_hours: int = 12  # a session ends this long after sign-in, however active
     default_assignment_days: int = 180  # a new assignment's proposed deadline: this many days after assigning
+    today_due_soon_days: int = 7  # Today: a deadline within this many days is due now (supervisor, officer)
+    today_due_later_days: int = 30  # Today: the officer's second, longer look ahead at their deadlines
+    today_asset_days: int = 60  # Today: a foreclosed asset passing its legal limit within this many days
+    today_idle_days: int = 30  # Today: an open assignment with no collection action logged for this many days
+    today_recent_days: int = 7  # Today: audit events, revoked decisions and rejected proposals of this many days
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -61,6 +66,12 @@ class Settings:
             raise ValueError("session_idle_minutes: not longer than the session lifetime")
         if not 1 <= self.default_assignment_days <= MAX_ASSIGNMENT_DAYS:
             raise ValueError(f"default_assignment_days: between 1 and {MAX_ASSIGNMENT_DAYS}")
+        for name in ("today_due_soon_days", "today_due_later_days", "today_asset_days", "today_idle_days",
+                     "today_recent_days"):
+            if not 1 <= getattr(self, name) <= 366:
+                raise ValueError(f"{name}: between 1 and 366 days")
+        if self.today_due_soon_days > self.today_due_later_days:
+            raise ValueError("today_due_later_days: not shorter than today_due_soon_days")
 
 
 SETTING_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Settings) if f.name != "extra")
