@@ -101,12 +101,13 @@ def _hidden_new(session: Session, scope: Scope, months: list[dt.date]) -> Item:
                 Link.to("early_warning", coop=_coop(scope), to=_month(months[-1]), hidden="new"))
 
 
-def _mine(session: Session, actor: Actor, key: str, status: str, since: dt.date | None) -> Item:
+def _mine(session: Session, actor: Actor, key: str, status: str, since: dt.date | None,
+          days: int | None = None) -> Item:
     count, cents = decisions.history_totals(session, scope=actor.scope, status=status, proposer_id=actor.user_id,
                                             moved_since=since)
     link = Link.to("decisions", coop=_coop(actor.scope), section="history", status=status, mine=1,
                    since=None if since is None else since.isoformat())
-    return Item(key, count, cents, link)
+    return Item(key, count, cents, link, days=days)
 
 
 def _audit_events(session: Session, actor: Actor, today: dt.date, settings: Settings) -> Item:
@@ -160,7 +161,8 @@ def for_user(session: Session, *, actor: Actor, today: dt.date, at: dt.datetime 
                  rules.HIDDEN_NEW: _hidden_new(session, scope, months),
                  rules.MY_PENDING: _mine(session, actor, rules.MY_PENDING, PENDING, None),
                  rules.MY_REJECTED: _mine(session, actor, rules.MY_REJECTED, REJECTED,
-                                          rules.since(today, settings.today_recent_days))}
+                                          rules.since(today, settings.today_recent_days),
+                                          settings.today_recent_days)}
     elif role == OFFICER:
         items = {rules.DUE_SOON: _deadline(session, scope, today, rules.DUE_SOON, deadlines.DUE,
                                            settings.today_due_soon_days, "my_record"),
