@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from components import store, tables
 from components.format import money, plain
@@ -27,8 +28,16 @@ def href(link: Link) -> str:
 
 
 def page_link(link: Link, label: str, *, key_icon: str = ":material/arrow_forward:") -> None:
-    """A link to a page of the app with the item's filter in its query string; ``label`` is markdown-safe."""
-    st.markdown(f"{key_icon} [{label}]({href(link)})")
+    """A link to a page of the app with the item's filter in its query string; ``label`` is markdown-safe.
+
+    In the app it is an ``st.page_link``: the page opens in the same tab and session (a markdown link would
+    open a new tab and sign in again). A page run on its own, outside the app's navigation (AppTest), has no
+    pages to link to; there the same address is written as a markdown link.
+    """
+    try:
+        st.page_link(f"pages/{link.page}.py", label=label, icon=key_icon, query_params=link.params)
+    except StreamlitPageNotFoundError:
+        st.markdown(f"{key_icon} [{label}]({href(link)})")
 
 
 def summary(items: list[Item]) -> None:
