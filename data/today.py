@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from data import assets, audit_trail, deadlines, decisions, officers, portfolio, users, warnings
 from data.audit import now as utc_now
+from data.importer import refusals
 from data.settings import get as get_settings
 from domain import today as rules
 from domain.decisions import PENDING, REJECTED, REVOKED
@@ -129,6 +130,15 @@ def _revoked(session: Session, scope: Scope, today: dt.date, settings: Settings)
                 days=settings.today_recent_days)
 
 
+def _imports_refused(session: Session, actor: Actor, today: dt.date, settings: Settings) -> Item:
+    first = rules.since(today, settings.today_recent_days)
+    period = {"from": first.isoformat(), "to": today.isoformat()}
+    count = audit_trail.count(session, scope=audit_trail.trail_scope(actor), action=refusals.ACTION,
+                              first_day=first, last_day=today)
+    return Item(rules.IMPORTS_REFUSED, count, None, Link.to("audit", action=refusals.ACTION, **period),
+                days=settings.today_recent_days)
+
+
 def _tape_due(months: list[dt.date], today: dt.date) -> Item:
     due = rules.tape_months_due(months[-1] if months else None, today)
     return Item(rules.TAPE_DUE, due, None, Link.to("admin", tab="import"))
@@ -173,7 +183,7 @@ def for_user(session: Session, *, actor: Actor, today: dt.date, at: dt.datetime 
     elif role == AUDITOR:
         items = {rules.AUDIT_EVENTS: _audit_events(session, actor, today, settings),
                  rules.REVOKED: _revoked(session, scope, today, settings),
-                 rules.IMPORTS_REFUSED: Item(rules.IMPORTS_REFUSED, missing=rules.NOT_RECORDED)}
+                 rules.IMPORTS_REFUSED: _imports_refused(session, actor, today, settings)}
     elif role == ADMIN:
         locked, union_wide = _accounts(session, actor, at or utc_now())
         items = {rules.TAPE_DUE: _tape_due(portfolio.list_months(session), today), rules.LOCKED: locked,

@@ -50,7 +50,6 @@ ROLE_ITEMS: Final[dict[str, tuple[str, ...]]] = {
 
 #: why an item could not be worked out (what is missing), "today.missing.<key>"
 MISSING_TAPE: Final = "tape"
-NOT_RECORDED: Final = "not_recorded"
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ the rules behind them; and the reads the items link to list exactly the rows cou
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pandas as pd
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from data import assets, decisions, deadlines
 from data import today as today_items
 from data.db import transaction
-from data.models import AppUser
+from data.models import AppUser, AuditLog
 from data.users import actor_of
 from domain import today as rules
 from domain.scope import Scope
@@ -86,11 +87,14 @@ def test_officer_sees_their_own_deadlines(book):
 def test_auditor(book):
     engine, _ = book
     items = items_of(engine, "auditor")
-    assert figures(items) == {"audit_events": (3, None), "revoked": (1, 2_000), "imports_refused": (0, None)}
+    # audit rows of the last 7 days (24 to 30 November): 4 of the 6; one refused import then, one before
+    assert figures(items) == {"audit_events": (4, None), "revoked": (1, 2_000), "imports_refused": (1, None)}
     events = items["audit_events"].details
-    assert [(d.name, d.count) for d in events] == [("decision.propose", 2), ("auth.login", 1)]
+    assert [(d.name, d.count) for d in events] == [("decision.propose", 2), ("auth.login", 1),
+                                                   ("import.refused", 1)]
     assert events[0].link.params == {"action": "decision.propose", "from": "2026-11-24", "to": "2026-11-30"}
-    assert items["imports_refused"].missing == rules.NOT_RECORDED and not items["imports_refused"].due
+    assert items["imports_refused"].link.params == {"action": "import.refused", "from": "2026-11-24",
+                                                    "to": "2026-11-30"}
 
 
 def test_admin(book):
@@ -112,7 +116,7 @@ def test_empty_database_says_what_is_missing_or_nothing_due(engine):
         assert {k: i.count for k, i in items.items() if i.count} == (
             {"tape_due": 1, "no_cooperative": 4} if name == "ad" else {})
         missing = {k for k, i in items.items() if i.missing}
-        assert missing <= {"npl_rose", "unowned", "hidden_new", "imports_refused"}
+        assert missing <= {"npl_rose", "unowned", "hidden_new"}
     assert items_of(engine, "d")["npl_rose"].missing == rules.MISSING_TAPE
 
 
@@ -183,3 +187,29 @@ def test_windows_and_links():
     link = rules.Link.to("officers", coop=None, show="due", days=7)
     assert link.url("https://npl.example/") == "https://npl.example/officers?show=due&days=7"
     assert rules.due_count([rules.Item("a", 2), rules.Item("b", 0), rules.Item("c", 3, missing="tape")]) == 1
+
+
+def test_a_refused_import_is_audited_and_counted_for_the_auditor(engine, tmp_path, capsys):
+    """The command line's refusal (a file with a bad row writes nothing) leaves one ``import.refused`` row; a dry
+    run of the same file, only a check, leaves none."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    import import_data
+
+    with transaction(engine) as s:
+        from tests import factory as f
+        f.user(s, "auditor", "auditor")
+    bad = tmp_path / "cooperatives.csv"
+    bad.write_text("code,name\n,No code at all\n", encoding="utf-8")
+    url = engine.url.render_as_string(hide_password=False)
+    assert import_data.main(["cooperatives", str(bad), "--url", url, "--dry-run"]) == 1
+    assert import_data.main(["cooperatives", str(bad), "--url", url]) == 1
+    capsys.readouterr()
+    with transaction(engine) as s:
+        rows = s.scalars(select(AuditLog).where(AuditLog.action == "import.refused")).all()
+        assert [(r.username, r.entity, r.entity_id) for r in rows] == [("system", "cooperatives", "cooperatives.csv")]
+        assert json.loads(rows[0].after)["problems"] >= 1
+    today = dt.date.today()
+    assert figures(items_of(engine, "auditor", today))["imports_refused"] == (1, None)

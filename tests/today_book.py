@@ -86,7 +86,8 @@ def build(s: Session) -> dict:
                        months=None, reason="because", effective_on=proposed, status=status,
                        proposed_by_id=users[proposer], proposed_at=_at(proposed),
                        decided_by_id=users[decider] if decider else None, decided_at=_at(decided) if decided else None,
-                       revoked_by_id=users["director"] if revoked else None, revoked_at=_at(revoked) if revoked else None,
+                       revoked_by_id=users["director"] if revoked else None,
+                       revoked_at=_at(revoked) if revoked else None,
                        revocation_reason="undone" if revoked else None)
         s.add(row)
         s.flush()
@@ -105,7 +106,9 @@ def build(s: Session) -> dict:
     decision(b1, "pending", "director", amount=9_000, proposed=dt.date(2026, 11, 21))  # D6: the director's own
 
     for day, action in ((TODAY, "decision.propose"), (TODAY - dt.timedelta(days=6), "decision.propose"),
-                        (TODAY - dt.timedelta(days=2), "auth.login"), (TODAY - dt.timedelta(days=7), "auth.login")):
+                        (TODAY - dt.timedelta(days=2), "auth.login"), (TODAY - dt.timedelta(days=7), "auth.login"),
+                        (TODAY - dt.timedelta(days=1), "import.refused"),
+                        (TODAY - dt.timedelta(days=9), "import.refused")):
         s.add(AuditLog(at=_at(day), user_id=users["sup"], username="sup", action=action, entity="x", entity_id="1"))
     s.flush()
     aggregates.rebuild_all(s)

@@ -13,8 +13,6 @@ EN = {
     "today.detail.name": "Where",
     "today.missing.tape": "No loan tape has been imported yet, so there is nothing to compare: an admin imports "
                           "it on Administration → Import records.",
-    "today.missing.not_recorded": "Refused imports are not recorded yet: a refused file writes nothing, not even "
-                                  "an audit row, so there is nothing to list here.",
     "today.item.approvals": "Decisions awaiting your approval (oldest first)",
     "today.item.approvals_help": "Proposed by someone else in your scope; approve or reject them in the queue.",
     "today.item.npl_rose": "Cooperatives whose NPL balance rose this month",
@@ -45,8 +43,9 @@ EN = {
     "today.item.audit_events_help": "Every write in the app, by kind.",
     "today.item.revoked": "Decisions revoked in the last {days} days",
     "today.item.revoked_help": "Approved decisions a director revoked, with the reason in the history.",
-    "today.item.imports_refused": "Imports refused",
-    "today.item.imports_refused_help": "Files the importer refused.",
+    "today.item.imports_refused": "Imports refused in the last {days} days",
+    "today.item.imports_refused_help": "Files an import turned away, writing nothing; the audit trail has each "
+                                       "one's reason.",
     "today.item.tape_due": "Loan tapes due (months since the newest tape)",
     "today.item.tape_due_help": "There is no tape for the last complete month; import it on the Import tab.",
     "today.item.locked": "Locked accounts",
@@ -130,9 +129,6 @@ ES = {
     "today.detail.name": "Dónde",
     "today.missing.tape": "Aún no se ha importado ninguna cartera de préstamos, así que no hay nada que comparar: "
                           "un administrador la importa en Administración → Importar registros.",
-    "today.missing.not_recorded": "Las importaciones rechazadas aún no se registran: un archivo rechazado no "
-                                  "escribe nada, ni siquiera una fila de auditoría, así que aquí no hay nada que "
-                                  "listar.",
     "today.item.approvals": "Decisiones que esperan su aprobación (las más antiguas primero)",
     "today.item.approvals_help": "Propuestas por otra persona de su ámbito; apruébelas o recházelas en la cola.",
     "today.item.npl_rose": "Cooperativas cuyo saldo moroso subió este mes",
@@ -167,8 +163,9 @@ ES = {
     "today.item.audit_events_help": "Cada escritura en la aplicación, por tipo.",
     "today.item.revoked": "Decisiones revocadas en los últimos {days} días",
     "today.item.revoked_help": "Decisiones aprobadas que un director revocó, con el motivo en el historial.",
-    "today.item.imports_refused": "Importaciones rechazadas",
-    "today.item.imports_refused_help": "Archivos que el importador rechazó.",
+    "today.item.imports_refused": "Importaciones rechazadas en los últimos {days} días",
+    "today.item.imports_refused_help": "Archivos que una importación rechazó sin escribir nada; el registro de "
+                                       "auditoría tiene el motivo de cada uno.",
     "today.item.tape_due": "Carteras de préstamos pendientes (meses desde la más reciente)",
     "today.item.tape_due_help": "No hay cartera del último mes completo; impórtela en la pestaña Importar.",
     "today.item.locked": "Cuentas bloqueadas",
@@ -254,7 +251,6 @@ ZH = {
     "today.amount": "涉及金额",
     "today.detail.name": "所在",
     "today.missing.tape": "尚未导入任何贷款数据，无从比较：请管理员在“管理 → 导入记录”中导入。",
-    "today.missing.not_recorded": "被拒绝的导入尚未记录：被拒绝的文件不写入任何内容，连审计记录也没有，因此此处无可列出。",
     "today.item.approvals": "等待您审批的决定（最早的在前）",
     "today.item.approvals_help": "由您权限范围内的其他人提出；请在审批队列中批准或驳回。",
     "today.item.npl_rose": "本月不良贷款余额上升的合作社",
@@ -283,8 +279,8 @@ ZH = {
     "today.item.audit_events_help": "应用中的每一次写入，按类型分列。",
     "today.item.revoked": "最近 {days} 天内撤销的决定",
     "today.item.revoked_help": "主任撤销的已批准决定，撤销原因见历史记录。",
-    "today.item.imports_refused": "被拒绝的导入",
-    "today.item.imports_refused_help": "导入程序拒绝的文件。",
+    "today.item.imports_refused": "最近 {days} 天内被拒绝的导入",
+    "today.item.imports_refused_help": "导入时被拒绝、未写入任何内容的文件；审计记录中有每个文件的原因。",
     "today.item.tape_due": "待导入的贷款数据（自最新数据以来的月数）",
     "today.item.tape_due_help": "最近一个完整月份没有贷款数据；请在导入选项卡中导入。",
     "today.item.locked": "被锁定的账户",
