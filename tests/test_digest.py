@@ -74,6 +74,7 @@ def union(engine):
         ids = build(s)
         s.execute(update(AppUser).where(AppUser.username == "sup_a").values(language="es"))
         s.execute(update(AppUser).where(AppUser.username == "auditor").values(digest_opt_out=True))
+        s.execute(update(AppUser).where(AppUser.username == "director").values(display_name="Dir <script>x</script>"))
     return engine, ids
 
 
@@ -117,6 +118,8 @@ def test_each_user_receives_their_own_items_in_their_language(union, smtp):
     assert "https://npl.example/officers?coop=all&show=gaps" in plain
     assert "Cooperative A <b>: 1 · ¥1,000" in plain  # the rise of A, as typed, in the plain text
     assert "Cooperative A &lt;b&gt;" in html and "Cooperative A <b>" not in html  # escaped in the HTML
+    assert plain.startswith("Hello Dir <script>x</script>,")
+    assert "Hello Dir &lt;script&gt;x&lt;/script&gt;," in html and "<script>" not in html
     assert 'href="https://npl.example/officers?coop=all&amp;show=gaps"' in html
 
     officer_plain, _ = bodies(received["off_a1@example.test"])
