@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from components import frame, store
+from components import empty_state, frame, store
 from components import today_views as views
 from components.i18n import t
 from data import portfolio, settings
@@ -20,6 +20,8 @@ items = store.read(today_items.for_user, actor=viewer.actor, today=day)
 symbol = store.read(settings.get).currency_symbol
 
 st.caption(t("today.as_of", today=day.isoformat()))
+if viewer.scope.officer_id is None and not store.read(portfolio.list_months):
+    empty_state.note(viewer.scope, "tape")  # a union's first days: say what is missing, the items still follow
 views.summary(items)
 for item in items:
     views.card(item, symbol)
