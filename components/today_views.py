@@ -1,9 +1,9 @@
 """The pieces of the Today page: one bordered card per item, and the note a filtered page shows.
 
-An item's card says what it is, how many rows and the amount at stake, and links (a markdown link with the
-item's query, like the app's other in-app links) to the page filtered to exactly those rows. Names in detail
-lines are stored text (a cooperative's name, an audit action), so they go through ``plain`` before reaching a
-markdown label.
+An item's card says what it is, how many rows and the amount at stake, and links (``st.page_link`` with the
+item's query) to the page filtered to exactly those rows; the pages read those filters back with ``requested``
+below, which ignores anything forged or garbled. Names in detail lines are stored text (a cooperative's name,
+an audit action), so they go through ``plain`` before reaching a markdown label.
 """
 from __future__ import annotations
 
