@@ -4,17 +4,19 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
-from components import auth, store
+from components import auth, profile, store
 from components.frame import language_switch, mark_entry
 from components.i18n import t
 from domain.roles import PAGE_ROLES, pages_for
 
 SECTIONS = {
+    "today": "nav.section.today",
     "overview": "nav.section.monitor", "officers": "nav.section.monitor", "my_record": "nav.section.monitor",
     "methods": "nav.section.monitor", "assets": "nav.section.monitor", "early_warning": "nav.section.monitor",
     "decisions": "nav.section.act", "audit": "nav.section.control", "admin": "nav.section.control",
 }
-ICONS = {"overview": ":material/trending_down:", "officers": ":material/groups:", "my_record": ":material/assignment_ind:",
+ICONS = {"today": ":material/today:", "overview": ":material/trending_down:",
+         "officers": ":material/groups:", "my_record": ":material/assignment_ind:",
          "methods": ":material/handshake:", "assets": ":material/real_estate_agent:",
          "early_warning": ":material/warning:", "decisions": ":material/gavel:", "audit": ":material/fact_check:",
          "admin": ":material/settings:"}
@@ -56,9 +58,11 @@ else:
     grouped: dict[str, list[st.Page]] = {}
     for page in pages_for(viewer.role):
         grouped.setdefault(t(SECTIONS[page]), []).append(
-            st.Page(f"pages/{page}.py", title=t(f"nav.{page}"), icon=ICONS[page], url_path=page))
+            st.Page(f"pages/{page}.py", title=t(f"nav.{page}"), icon=ICONS[page], url_path=page,
+                    default=page == "today"))
     navigation = st.navigation(grouped)
     st.sidebar.text(f"{viewer.display_name} · {t('role.' + viewer.role)}")  # user-typed: never markdown
+    profile.show(viewer)
     auth.logout_button(authenticator, viewer)
     auth.sign_out_everywhere_button(authenticator, viewer)
     auth.remember_sign_in(authenticator)

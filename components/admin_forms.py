@@ -100,6 +100,11 @@ def sign_out_user_form(viewer: Viewer, accounts: pd.DataFrame) -> None:
                 st.caption(t("admin.sign_out_user_done", count=ended))
 
 
+#: the Today page's thresholds (domain/settings.py), shown below the others in the same form
+TODAY_SETTINGS = ("today_due_soon_days", "today_due_later_days", "today_asset_days", "today_idle_days",
+                  "today_recent_days")
+
+
 def settings_form(viewer: Viewer, current: Settings) -> None:
     """One form for every setting; only changed values are written (one audit row)."""
     with st.form("admin.settings", clear_on_submit=False):
@@ -139,6 +144,12 @@ def settings_form(viewer: Viewer, current: Settings) -> None:
         for column, (cls, name) in zip(rates, PROVISION_SETTINGS.items()):
             values[name] = column.number_input(t("flows.setting.provision", cls=label("class", cls)), 0.0, 100.0,
                                                float(getattr(current, name)), step=0.5, key=f"admin.setting.{name}")
+        st.caption(t("today.settings.caption"))
+        today_left, today_right = st.columns(2)
+        for index, name in enumerate(TODAY_SETTINGS):
+            column = today_left if index % 2 == 0 else today_right
+            values[name] = column.number_input(t(f"today.setting.{name}"), 1, 366, getattr(current, name),
+                                               help=t(f"today.setting.{name}_help"))
         if st.form_submit_button(t("admin.settings_submit")):
             changes = {name: str(value) for name, value in values.items() if value != getattr(current, name)}
             submit(settings_store.update, actor=viewer.actor, changes=changes)

@@ -22,6 +22,7 @@ from components.format import money, plain, to_cents
 from components.i18n import label, t
 from components.kpis import Kpi
 from components.theme import CLASS_COLORS
+from components.today_views import requested, requested_date
 from data import decisions, reviews
 from domain.decision_rules import (COMMENT_MAX_CHARS, FINDINGS_MAX_CHARS, MAX_SUSPENSION_MONTHS,
                                    MIN_SUSPENSION_MONTHS, REASON_MAX_CHARS, needs_amount, needs_months)
@@ -292,8 +293,18 @@ def officer_filter(officers: pd.DataFrame, *, key: str) -> int | None:
     return None if officer == ANY else officer
 
 
-def history_filters(officers: pd.DataFrame) -> dict:
-    """Officer, kind, status and effective-date range for the history table."""
+def _prefill_from_url(key: str, value: object) -> None:
+    """Start a widget at a value a link asked for (Today's links), only on the first run of the page."""
+    if key not in st.session_state and value is not None:
+        st.session_state[key] = value
+
+
+def history_filters(officers: pd.DataFrame, *, viewer_id: int | None = None) -> dict:
+    """Officer, kind, status and effective-date range for the history table; then "only my own proposals" and
+    "status changed since". A link from Today may set status (?status=), mine (?mine=1) and since (?since=)."""
+    _prefill_from_url("history.status", requested("status", STATUSES))
+    _prefill_from_url("history.mine", True if requested("mine", ("1",)) else None)
+    _prefill_from_url("history.since", requested_date("since"))
     a, b, c, d, e = st.columns(5)
     with a:
         officer_id = officer_filter(officers, key="history.officer")
@@ -303,8 +314,37 @@ def history_filters(officers: pd.DataFrame) -> dict:
                          format_func=lambda s: t("decisions.filter.any") if s == ANY else label("status", s))
     first = d.date_input(t("decisions.filter.from"), value=None, key="history.from", format="YYYY-MM-DD")
     last = e.date_input(t("decisions.filter.to"), value=None, key="history.to", format="YYYY-MM-DD")
+    mine_col, since_col = st.columns(2)
+    mine = mine_col.checkbox(t("today.mine"), key="history.mine") if viewer_id is not None else False
+    since = since_col.date_input(t("today.since"), value=None, key="history.since", format="YYYY-MM-DD")
+    if mine:
+        st.caption(t("today.filtered", what=t("today.filtered.decisions")))
     return {"officer_id": officer_id, "kind": None if kind == ANY else kind,
-            "status": None if status == ANY else status, "first_day": first, "last_day": last}
+            "status": None if status == ANY else status, "first_day": first, "last_day": last,
+            "proposer_id": viewer_id if mine else None, "moved_since": since}
+
+
+def queue_section(viewer: Viewer, scope, officers: pd.DataFrame, *, symbol: str) -> None:
+    """The approver's whole queue, page by page (QUEUE_LIMIT a page) and narrowed by officer or kind, so a newer
+    proposal can be decided before older ones are."""
+    a, b, c = st.columns(3)
+    with a:
+        officer_id = officer_filter(officers, key="queue.officer")
+    kind = b.selectbox(t("today.queue.kind"), [ANY, *KINDS], key="queue.kind",
+                       format_func=lambda k: t("today.queue.any_kind") if k == ANY else label("kind", k))
+    narrowed = dict(scope=scope, approver_id=viewer.actor.user_id, officer_id=officer_id,
+                    kind=None if kind == ANY else kind)
+    total, _ = store.read(decisions.pending_queue_totals, **narrowed)
+    pages = max(1, -(-total // QUEUE_LIMIT))
+    page = int(c.number_input(t("today.queue.page"), min_value=1, max_value=pages, value=1, step=1,
+                              key="queue.page")) if pages > 1 else 1
+    page = min(page, pages)
+    queue = store.read(decisions.pending_queue, limit=QUEUE_LIMIT, offset=(page - 1) * QUEUE_LIMIT, **narrowed)
+    if total:
+        first = (page - 1) * QUEUE_LIMIT + 1
+        st.caption(t("today.queue.showing", first=f"{first:,}", last=f"{first + len(queue) - 1:,}",
+                     total=f"{total:,}"))
+    decide_form(viewer, queue, symbol=symbol)
 
 
 def reviews_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -325,10 +365,13 @@ def review_labels() -> dict[str, str]:
 def audit_filters(options: dict[str, list[str]]) -> dict:
     """Sidebar filters of the audit page: user, action, entity and a date range (empty = no bound)."""
     chosen: dict = {}
-    for name in ("username", "action", "entity"):
+    for name in ("username", "action", "entity"):  # a link from Today may ask for one action (?action=)
+        _prefill_from_url(f"audit.{name}", requested(name, tuple(options.get(name, []))))
         value = st.sidebar.selectbox(t(f"audit.filter.{name}"), [ANY, *options.get(name, [])], key=f"audit.{name}",
                                      format_func=lambda v: t("decisions.filter.any") if v == ANY else v)
         chosen[name] = None if value == ANY else value
+    _prefill_from_url("audit.from", requested_date("from"))
+    _prefill_from_url("audit.to", requested_date("to"))
     chosen["first_day"] = st.sidebar.date_input(t("decisions.filter.from"), value=None, key="audit.from",
                                                 format="YYYY-MM-DD")
     chosen["last_day"] = st.sidebar.date_input(t("decisions.filter.to"), value=None, key="audit.to",

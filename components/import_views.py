@@ -21,7 +21,7 @@ from components.i18n import t
 from components.tables import to_csv, to_excel
 from data import portfolio, settings
 from data.errors import ValidationError
-from data.importer import ENCODINGS, ImportResult, import_tape
+from data.importer import ENCODINGS, ImportResult, import_tape, refusals
 from data.importer.history import MonthFile, import_history, plan
 from data.importer.records import import_records
 from data.templates import KINDS, templates
@@ -187,6 +187,17 @@ def _run_records(viewer: Viewer, kind: str, uploads: list, *, write: bool, decim
         bar.empty()
 
 
+def _record_refusals(viewer: Viewer, kind: str, filenames: list[str], outcome: Outcome) -> None:
+    """An import that wrote nothing is audited as refused (data.importer.refusals), file by file."""
+    if isinstance(outcome, str):
+        refused = [(name, outcome, 0) for name in filenames]
+    else:
+        refused = [(label, "problems", result.error_count) for label, result in outcome if not result.ok]
+    for filename, reason, problems in refused:
+        store.bookkeep(refusals.record, actor=viewer.actor, kind=kind, filename=filename, reason=reason,
+                       problems=problems)
+
+
 def _show_outcome(outcome: Outcome, key: str, symbol: str) -> None:
     if isinstance(outcome, str):
         st.error(outcome)
@@ -248,6 +259,8 @@ def import_section(viewer: Viewer, key: str = "import") -> None:
             outcome = _run_tapes(viewer, uploads, allow_shrink=allow_shrink, month=chosen_month, **options)
         else:
             outcome = _run_records(viewer, kind, uploads, **options)
+        if run:
+            _record_refusals(viewer, kind, [u.name for u in uploads], outcome)
         st.session_state[f"{key}.last"] = (fingerprint, outcome)
         st.session_state.pop(f"{key}.confirm_shrink", None)
         st.rerun()

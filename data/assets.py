@@ -119,8 +119,19 @@ def ageing(session: Session, *, scope: Scope, today: dt.date, segment: str | Non
     return frame.astype({"on_balance_sheet": "bool", "asset_count": "int64", "book_value_cents": "int64"})
 
 
+def deadline_by_expr(limits: DisposalLimits, last_day: dt.date):
+    """SQL for "still held, and its disposal deadline is on or before ``last_day``" (passed already, or passes
+    by then): acquired before the threshold of the day after, the same rule as overdue_expr."""
+    parts = [and_(A.asset_type.in_(types), A.acquired_on < asset_ageing.overdue_threshold(
+        last_day + dt.timedelta(days=1), years)) for years, types in limits.types_by_years().items()]
+    return and_(held(), or_(*parts) if parts else false())
+
+
 def _register_filters(stmt: Select, limits: DisposalLimits, today: dt.date, *, asset_type: str | None,
-                      status: str | None, on_balance_sheet: bool | None, overdue_only: bool) -> Select:
+                      status: str | None, on_balance_sheet: bool | None, overdue_only: bool,
+                      due_within_days: int | None = None) -> Select:
+    if due_within_days is not None:
+        stmt = stmt.where(deadline_by_expr(limits, today + dt.timedelta(days=max(0, int(due_within_days)))))
     if asset_type is not None:
         stmt = stmt.where(A.asset_type == asset_type)
     if status is not None:
@@ -140,7 +151,8 @@ def _deadline_order(limits: DisposalLimits):
 
 def register(session: Session, *, scope: Scope, today: dt.date, asset_type: str | None = None,
              status: str | None = None, on_balance_sheet: bool | None = None, overdue_only: bool = False,
-             segment: str | None = None, limit: int | None = 200) -> pd.DataFrame:
+             segment: str | None = None, due_within_days: int | None = None,
+             limit: int | None = 200) -> pd.DataFrame:
     """The asset register: held assets first, most urgent deadline first, then disposals newest first.
 
     Age and days to the limit are added by domain.asset_ageing.annotate (one definition, shared with SQL
@@ -158,7 +170,8 @@ def register(session: Session, *, scope: Scope, today: dt.date, asset_type: str 
                       *[case((is_held, key), else_=None) for key in _deadline_order(limits)],
                       A.disposed_on.desc(), A.id))
     stmt = _register_filters(_scoped(stmt, scope, session, segment), limits, today, asset_type=asset_type, status=status,
-                             on_balance_sheet=on_balance_sheet, overdue_only=overdue_only)
+                             on_balance_sheet=on_balance_sheet, overdue_only=overdue_only,
+                             due_within_days=due_within_days)
     if limit is not None:
         stmt = stmt.limit(limit)
     frame = to_frame(session, stmt, REGISTER_COLUMNS).astype({"on_balance_sheet": "bool", "book_value_cents": "int64",
@@ -170,13 +183,24 @@ def register(session: Session, *, scope: Scope, today: dt.date, asset_type: str 
 
 def count_register(session: Session, *, scope: Scope, today: dt.date, asset_type: str | None = None,
                    status: str | None = None, on_balance_sheet: bool | None = None,
-                   overdue_only: bool = False, segment: str | None = None) -> int:
+                   overdue_only: bool = False, segment: str | None = None,
+                   due_within_days: int | None = None) -> int:
     """How many rows register would list without a limit (for 'showing N of M')."""
     stmt = _from_assets(select(func.count(A.id)))
     stmt = _register_filters(_scoped(stmt, scope, session, segment), _limits(session), today, asset_type=asset_type,
-                             status=status,
-                             on_balance_sheet=on_balance_sheet, overdue_only=overdue_only)
+                             status=status, on_balance_sheet=on_balance_sheet, overdue_only=overdue_only,
+                             due_within_days=due_within_days)
     return int(session.scalar(stmt) or 0)
+
+
+def deadline_totals(session: Session, *, scope: Scope, today: dt.date, due_within_days: int) -> tuple[int, int]:
+    """(count, book value in cents) of the held assets whose legal limit passes within ``due_within_days`` days
+    or already has: the register rows of ``register(due_within_days=...)``."""
+    stmt = _from_assets(select(func.count(A.id), func.coalesce(func.sum(A.book_value_cents), 0)))
+    stmt = _register_filters(_scoped(stmt, scope), _limits(session), today, asset_type=None, status=None,
+                             on_balance_sheet=None, overdue_only=False, due_within_days=due_within_days)
+    count, cents = session.execute(stmt).one()
+    return int(count), int(cents)
 
 
 def held_choices(session: Session, *, scope: Scope, limit: int = 5000) -> pd.DataFrame:

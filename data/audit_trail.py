@@ -77,3 +77,11 @@ def filter_options(session: Session, *, scope: Scope) -> dict[str, list[str]]:
                          first_day=None, last_day=None).order_by(column)
         options[name] = [str(v) for v in session.scalars(stmt)]
     return options
+
+
+def count_by_action(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date) -> pd.DataFrame:
+    """Audit rows of a period by action, most frequent first: action, count (what ``count`` gives per action)."""
+    stmt = _filtered(select(AuditLog.action, func.count(AuditLog.id)), scope=scope, username=None, action=None,
+                     entity=None, first_day=first_day, last_day=last_day).group_by(AuditLog.action)
+    frame = to_frame(session, stmt, ["action", "count"]).astype({"count": "int64"})
+    return frame.sort_values(["count", "action"], ascending=[False, True]).reset_index(drop=True)

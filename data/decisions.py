@@ -126,8 +126,18 @@ def _base():
 
 def _filter(stmt, *, scope: Scope, officer_id: int | None = None, kind: str | None = None, status: str | None = None,
             first_day: dt.date | None = None, last_day: dt.date | None = None,
-            exclude_proposer_id: int | None = None):
-    """The history filters; the period is on the effective date (when the decision bites)."""
+            exclude_proposer_id: int | None = None, proposer_id: int | None = None,
+            moved_since: dt.date | None = None):
+    """The history filters; the period is on the effective date (when the decision bites).
+
+    ``proposer_id`` keeps one person's proposals; ``moved_since`` keeps decisions whose latest status change
+    (revoked, else decided, else proposed) is on or after that day: "rejected this week", "revoked this week".
+    """
+    if proposer_id is not None:
+        stmt = stmt.where(Decision.proposed_by_id == proposer_id)
+    if moved_since is not None:
+        stmt = stmt.where(func.coalesce(Decision.revoked_at, Decision.decided_at, Decision.proposed_at)
+                          >= dt.datetime.combine(moved_since, dt.time.min))
     if officer_id is not None:
         stmt = stmt.where(Decision.officer_id == officer_id)
     if kind:
@@ -160,10 +170,12 @@ def _with_contracts(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
 
 def history(session: Session, *, scope: Scope, officer_id: int | None = None, kind: str | None = None,
             status: str | None = None, first_day: dt.date | None = None, last_day: dt.date | None = None,
+            proposer_id: int | None = None, moved_since: dt.date | None = None,
             limit: int | None = 500) -> pd.DataFrame:
     """Decisions newest first with who proposed, decided and revoked them; ``limit`` None = all (downloads)."""
     stmt = _filter(_base(), scope=scope, officer_id=officer_id, kind=kind, status=status, first_day=first_day,
-                   last_day=last_day).order_by(Decision.proposed_at.desc(), Decision.id.desc())
+                   last_day=last_day, proposer_id=proposer_id, moved_since=moved_since
+                   ).order_by(Decision.proposed_at.desc(), Decision.id.desc())
     if limit is not None:
         stmt = stmt.limit(limit)
     frame = to_frame(session, stmt, HISTORY_COLUMNS)
@@ -174,22 +186,48 @@ def history(session: Session, *, scope: Scope, officer_id: int | None = None, ki
 
 def count_history(session: Session, *, scope: Scope, officer_id: int | None = None, kind: str | None = None,
                   status: str | None = None, first_day: dt.date | None = None,
-                  last_day: dt.date | None = None) -> int:
+                  last_day: dt.date | None = None, proposer_id: int | None = None,
+                  moved_since: dt.date | None = None) -> int:
     stmt = _filter(select(func.count(Decision.id)), scope=scope, officer_id=officer_id, kind=kind, status=status,
-                   first_day=first_day, last_day=last_day)
+                   first_day=first_day, last_day=last_day, proposer_id=proposer_id, moved_since=moved_since)
     return int(session.scalar(stmt) or 0)
 
 
-def pending_queue(session: Session, *, scope: Scope, approver_id: int, limit: int | None = 50) -> pd.DataFrame:
-    """Pending decisions an approver may decide: in their scope and not proposed by them, oldest first."""
-    stmt = _filter(_base(), scope=scope, status=PENDING, exclude_proposer_id=approver_id).order_by(
-        Decision.proposed_at, Decision.id)
+def history_totals(session: Session, *, scope: Scope, status: str | None = None, proposer_id: int | None = None,
+                   moved_since: dt.date | None = None) -> tuple[int, int]:
+    """(count, amount in cents) of the decisions ``history`` lists with these filters (the Today page's items)."""
+    stmt = _filter(select(func.count(Decision.id), func.coalesce(func.sum(Decision.amount_cents), 0)), scope=scope,
+                   status=status, proposer_id=proposer_id, moved_since=moved_since)
+    count, cents = session.execute(stmt).one()
+    return int(count), int(cents)
+
+
+def pending_queue(session: Session, *, scope: Scope, approver_id: int, limit: int | None = 50, offset: int = 0,
+                  officer_id: int | None = None, kind: str | None = None) -> pd.DataFrame:
+    """Pending decisions an approver may decide: in their scope and not proposed by them, oldest first.
+
+    ``offset`` pages through a queue longer than ``limit`` and ``officer_id`` / ``kind`` narrow it, so every
+    pending decision can be reached, not only the oldest ones.
+    """
+    stmt = _filter(_base(), scope=scope, status=PENDING, exclude_proposer_id=approver_id, officer_id=officer_id,
+                   kind=kind).order_by(Decision.proposed_at, Decision.id)
+    if offset:
+        stmt = stmt.offset(max(0, int(offset)))
     if limit is not None:
         stmt = stmt.limit(limit)
     frame = to_frame(session, stmt, HISTORY_COLUMNS)
     frame["amount_cents"] = frame["amount_cents"].astype("Int64")
     frame["months"] = frame["months"].astype("Int64")
     return _with_contracts(session, frame)
+
+
+def pending_queue_totals(session: Session, *, scope: Scope, approver_id: int, officer_id: int | None = None,
+                         kind: str | None = None) -> tuple[int, int]:
+    """(count, amount in cents) of the whole queue ``pending_queue`` pages through."""
+    stmt = _filter(select(func.count(Decision.id), func.coalesce(func.sum(Decision.amount_cents), 0)), scope=scope,
+                   status=PENDING, exclude_proposer_id=approver_id, officer_id=officer_id, kind=kind)
+    count, cents = session.execute(stmt).one()
+    return int(count), int(cents)
 
 
 def status_counts(session: Session, *, scope: Scope, first_day: dt.date | None = None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import false as sa_false
 from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, SmallInteger,
                         String, Text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -207,6 +208,8 @@ class AppUser(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     created_at: Mapped[Timestamp]
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")  # the digest's language
+    digest_opt_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
 
 class UserSession(Base):

@@ -238,3 +238,42 @@ def list_officer_choices(session: Session, *, actor: Actor) -> pd.DataFrame:
     if reach is not None:
         stmt = stmt.where(Officer.cooperative_id.in_(sorted(reach)))
     return to_frame(session, stmt, ["id", "name", "employee_no", "cooperative_id"])
+
+
+# --- one's own profile: the e-mailed digest ------------------------------------------------------------------
+#: languages a digest can be written in (components/i18n.py's LANGUAGES; domain code cannot import it)
+DIGEST_LANGUAGES = ("en", "es")
+
+
+def get_profile(session: Session, *, actor: Actor) -> dict:
+    """The signed-in user's own digest settings: e-mail, language, opted out."""
+    user = session.get(AppUser, actor.user_id)
+    if user is None:
+        raise ValidationError("user", "error.unknown_user")
+    return {"email": user.email or "", "language": user.language, "digest_opt_out": bool(user.digest_opt_out)}
+
+
+def update_profile(session: Session, *, actor: Actor, language: str, digest_opt_out: bool) -> None:
+    """A user changes their own digest language and opt-out (any role, only their own account); audited."""
+    if language not in DIGEST_LANGUAGES:
+        raise ValidationError("language", "error.profile.language")
+    user = session.get(AppUser, actor.user_id)
+    if user is None or not user.active:
+        raise ValidationError("user", "error.unknown_user")
+    before = {"language": user.language, "digest_opt_out": bool(user.digest_opt_out)}
+    user.language, user.digest_opt_out = language, bool(digest_opt_out)
+    after = {"language": user.language, "digest_opt_out": user.digest_opt_out}
+    if before != after:
+        record(session, actor=actor, action="user.profile", entity="app_user", entity_id=user.id, before=before,
+               after=after)
+
+
+def digest_recipients(session: Session, *, username: str | None = None) -> list[AppUser]:
+    """Active users with an e-mail address who did not opt out (or just ``username``, if it is one of them),
+    for scripts/send_digest.py. Not a page read: the script runs as the system, each user's items then read
+    with that user's own scope."""
+    stmt = (select(AppUser).where(AppUser.active.is_(True), AppUser.email != "", AppUser.digest_opt_out.is_(False))
+            .order_by(AppUser.username))
+    if username is not None:
+        stmt = stmt.where(AppUser.username == username)
+    return list(session.scalars(stmt))

@@ -15,6 +15,7 @@ ROLES: Final[tuple[str, ...]] = (DIRECTOR, SUPERVISOR, OFFICER, AUDITOR, ADMIN)
 
 # page keys -> roles that may open them
 PAGE_ROLES: Final[dict[str, frozenset[str]]] = {
+    "today": frozenset(ROLES),  # first: the page every role opens on after signing in
     "overview": frozenset({DIRECTOR, SUPERVISOR, AUDITOR, ADMIN}),
     "officers": frozenset({DIRECTOR, SUPERVISOR, AUDITOR}),
     "my_record": frozenset({OFFICER}),

@@ -35,6 +35,11 @@ class Settings:
     provision_substandard_pct: float = 25.0
     provision_doubtful_pct: float = 50.0
     provision_loss_pct: float = 100.0
+    today_due_soon_days: int = 7  # Today: a deadline within this many days is due now (supervisor, officer)
+    today_due_later_days: int = 30  # Today: the officer's second, longer look ahead at their deadlines
+    today_asset_days: int = 60  # Today: a foreclosed asset passing its legal limit within this many days
+    today_idle_days: int = 30  # Today: an open assignment with no collection action logged for this many days
+    today_recent_days: int = 7  # Today: audit events, revoked decisions and rejected proposals of this many days
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -70,6 +75,12 @@ class Settings:
         for name in PROVISION_SETTINGS.values():
             if not 0 <= getattr(self, name) <= 100:
                 raise ValueError(f"{name}: between 0 and 100")
+        for name in ("today_due_soon_days", "today_due_later_days", "today_asset_days", "today_idle_days",
+                     "today_recent_days"):
+            if not 1 <= getattr(self, name) <= 366:
+                raise ValueError(f"{name}: between 1 and 366 days")
+        if self.today_due_soon_days > self.today_due_later_days:
+            raise ValueError("today_due_later_days: not shorter than today_due_soon_days")
 
     def provision_rates(self) -> dict[str, float]:
         """Provision rate per class as a fraction (0.25 for 25 %)."""

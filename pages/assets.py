@@ -4,7 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from components import asset_views as views
-from components import context, empty_state, filters, frame, kpis, store, tables
+from components import context, empty_state, filters, frame, kpis, store, tables, today_views
 from components.i18n import label, t
 from data import assets
 from domain.asset_ageing import BUCKETS, DisposalLimits
@@ -18,6 +18,20 @@ frame.header("assets", viewer, chosen.cooperative_name)
 empty_state.require(chosen.scope, "assets")
 scope, symbol, today, segment = chosen.scope, ctx.symbol, dt.date.today(), chosen.segment
 limits = DisposalLimits.from_settings(ctx.settings)
+if "due_within" in st.query_params:  # opened from Today: only the held assets at or near their legal limit
+    days = today_views.requested_days(ctx.settings.today_asset_days, "due_within")
+    today_views.filtered_note(t("today.filtered.assets_due", days=days), "assets")
+    words = views.register_words()
+    due = dict(scope=scope, today=today, due_within_days=days)
+    shown = store.read(assets.register, limit=views.REGISTER_LIMIT, **due)
+    if shown.empty:
+        st.success(t("today.list.empty"))
+    else:
+        views.bounded_table(views.register_for_display(shown, words), total=store.read(assets.count_register, **due),
+                            read_all=lambda: views.register_for_display(tables.read_now(assets.register, limit=None,
+                                                                                        **due), words),
+                            symbol=symbol, filename=f"assets-due-{today.isoformat()}", key="assets.due")
+    st.stop()
 
 holdings = store.read(assets.holdings, scope=scope, today=today, segment=segment)
 this_year = store.read(assets.disposals_by_method, scope=scope, first_day=dt.date(today.year, 1, 1), last_day=today,

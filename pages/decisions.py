@@ -24,9 +24,9 @@ may_propose, may_decide = can(viewer.role, "propose_decision"), can(viewer.role,
 may_review = can(viewer.role, "record_review")
 
 counts = store.read(decisions.status_counts, scope=scope)
-queue = store.read(decisions.pending_queue, scope=scope, approver_id=viewer.actor.user_id,
-                   limit=views.QUEUE_LIMIT) if may_decide else None
-kpis.show(views.kpi_row(counts, queue_size=None if queue is None else len(queue), symbol=symbol))
+queue_size = store.read(decisions.pending_queue_totals, scope=scope,
+                        approver_id=viewer.actor.user_id)[0] if may_decide else None
+kpis.show(views.kpi_row(counts, queue_size=queue_size, symbol=symbol))
 if not counts.empty:
     st.plotly_chart(views.kind_status_chart(counts, kind_names={k: label("kind", k) for k in KINDS},
                                             status_names={s: label("status", s) for s in STATUSES},
@@ -38,17 +38,21 @@ sections = [s for s, allowed in (("queue", may_decide), ("propose", may_propose)
                                  ("review", may_review), ("reviews", True)) if allowed]
 if start.requested and "decisions.section" not in st.session_state:
     st.session_state["decisions.section"] = "propose"
+elif "decisions.section" not in st.session_state and st.query_params.get("section") in sections:
+    st.session_state["decisions.section"] = st.query_params["section"]  # a link from Today: queue or history
 section = st.radio(t("decisions.section"), sections, format_func=lambda s: t(f"decisions.section.{s}"),
                    horizontal=True, key="decisions.section", label_visibility="collapsed")
 
 if section == "queue":
     st.caption(t("decisions.queue.help"))
-    views.decide_form(viewer, queue, symbol=symbol)
+    views.queue_section(viewer, scope, store.read(decisions.list_officers, scope=scope, active_only=False),
+                        symbol=symbol)
 elif section == "propose":
     st.caption(t("decisions.propose.help"))
     views.propose_form(viewer, officers, symbol=symbol, start=start, today=today)
 elif section == "history":
-    chosen_filters = views.history_filters(store.read(decisions.list_officers, scope=scope, active_only=False))
+    chosen_filters = views.history_filters(store.read(decisions.list_officers, scope=scope, active_only=False),
+                                           viewer_id=viewer.actor.user_id if may_propose else None)
     shown = store.read(decisions.history, scope=scope, limit=views.TABLE_LIMIT, **chosen_filters)
     views.bounded_table(views.for_display(shown), total=store.read(decisions.count_history, scope=scope,
                                                                    **chosen_filters),

@@ -2,12 +2,13 @@
 evergreening and the new-NPL flow by officer and vintage."""
 import streamlit as st
 
-from components import context, empty_state, filters, frame, kpis, store
+from components import context, empty_state, filters, frame, kpis, store, today_views
 from components import warning_views as views
 from components.format import money, month
 from components.i18n import t
 from components.theme import CLASS_COLORS, SEGMENT_COLORS
 from data import portfolio, warnings
+from data import today as today_items
 from domain import warning_rules as rules
 from domain.classes import SPECIAL_MENTION
 
@@ -19,6 +20,15 @@ empty_state.require(chosen.scope, "tape")
 symbol, last = ctx.symbol, chosen.last
 where = dict(scope=chosen.scope, month=last, segment=chosen.segment)
 period = dict(scope=chosen.scope, first=chosen.first, month=last, segment=chosen.segment)
+if today_views.requested("hidden", ("new",)):  # opened from Today: the hidden NPLs that appeared in ``last``
+    before = [m for m in ctx.months if m < last]
+    appeared = dict(scope=chosen.scope, month=last, previous=before[-1] if before else None)
+    today_views.filtered_note(t("today.filtered.hidden_new", month=month(last)), "early_warning")
+    views.watch_list(today_items.hidden_appeared, appeared, total=len(store.read(today_items.hidden_appeared,
+                                                                                 **appeared)),
+                     spec=views.hidden_spec(), symbol=symbol, key="warnings.hidden_new",
+                     filename=f"hidden-npls-new-{month(last)}")
+    st.stop()
 
 balances = store.read(portfolio.balances_by_month, scope=chosen.scope, first=ctx.months[0], last=last)
 data = views.WarningFigures(

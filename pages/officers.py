@@ -4,10 +4,10 @@ import datetime as dt
 import streamlit as st
 
 from components import bulk_assign as unowned
-from components import context, empty_state, filters, frame, kpis, store, tables
+from components import context, empty_state, filters, frame, kpis, store, tables, today_views
 from components import officer_views as views
 from components.i18n import t
-from data import officers
+from data import deadlines, officers
 from domain import accountability
 from domain.roles import can
 
@@ -18,6 +18,26 @@ frame.header("officers", viewer, chosen.cooperative_name)
 empty_state.require(chosen.scope, "tape", "officers")
 today, month, symbol = dt.date.today(), ctx.months[-1], ctx.symbol
 manage = can(viewer.role, "assign")
+
+shown_only = today_views.requested("show", ("gaps", "unowned", deadlines.DUE, deadlines.LATE))
+if shown_only == "gaps":
+    today_views.filtered_note(t("today.filtered.gaps"), "officers")
+    gap_total = store.read(officers.count_accountability_gaps, scope=chosen.scope, today=today)
+    views.gap_list(store.read(officers.list_accountability_gaps, scope=chosen.scope, today=today,
+                              limit=views.TABLE_ROWS), total=gap_total, symbol=symbol, today=today,
+                   read_all=tables.read_all(officers.list_accountability_gaps, scope=chosen.scope, today=today,
+                                            limit=None))
+    st.stop()
+if shown_only == "unowned":
+    today_views.filtered_note(t("today.filtered.unowned"), "officers")
+    unowned.summary(chosen.scope, month, unowned.totals(chosen.scope, month), symbol=symbol, key="officers.unowned")
+    st.stop()
+if shown_only is not None:  # open assignments due within the days asked for, or past their deadline
+    days = today_views.requested_days(ctx.settings.today_due_soon_days)
+    today_views.filtered_note(t(f"today.filtered.{shown_only}", days=days), "officers")
+    today_views.assignment_list(chosen.scope, kind=shown_only, days=days, today=today, symbol=symbol,
+                                key=f"officers.{shown_only}")
+    st.stop()
 
 requested = views.requested_officer()
 if requested is None:

@@ -6,7 +6,8 @@
 KIND is one of: cooperatives villages officers tape assignments actions legal_cases assets. Several tape files,
 or one file holding several months, are imported month by month, oldest first, each month all or nothing.
 Runs as the system admin (audit username 'system'). Exit status: 0 imported (or clean, with --dry-run);
-1 a file refused (the problem report printed; nothing written for it, and for a tape no later month is tried);
+1 a file refused (the problem report printed; nothing written for it but an ``import.refused`` audit row, and for a
+tape no later month is tried);
 2 a usage error; 3 another import held the database too long (nothing written: run it again).
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from data.db import database_url, make_engine, transaction, upgrade_schema  # noqa: E402
-from data.importer import ENCODINGS, ImportBusyError, ImportFileError, system_actor  # noqa: E402
+from data.importer import ENCODINGS, ImportBusyError, ImportFileError, refusals, system_actor  # noqa: E402
 from data.importer.history import import_history, plan  # noqa: E402
 from data.importer.records import import_records  # noqa: E402
 from data.importer.tape import ImportResult  # noqa: E402
@@ -90,6 +91,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     engine = make_engine(args.url or database_url())
     upgrade_schema(engine)
     actor = system_actor()
+
+    def refused(filename: str, reason: str, problems: int = 0) -> None:
+        """A real import that wrote nothing is audited (data.importer.refusals); a dry run is only a check."""
+        if not args.dry_run:
+            with transaction(engine) as session:
+                refusals.record(session, actor=actor, kind=args.kind, filename=filename, reason=reason,
+                                problems=problems)
+
     try:
         if args.kind == "tape":
             months = plan([(f.name, f.read_bytes()) for f in args.files], month=args.month, encoding=args.encoding)
@@ -98,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     dry_run=args.dry_run, allow_shrink=args.allow_shrink,
                     progress=lambda done, total, m: print(f"[{done + 1}/{total}] {m.label}", flush=True)):
                 if not _report(month_file.label, result):
+                    if not result.ok:
+                        refused(month_file.label, "problems", result.error_count)
                     return 1
             return 0
         for path in args.files:
@@ -106,6 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                         filename=path.name, decimal=args.decimal, encoding=args.encoding,
                                         dry_run=args.dry_run)
             if not _report(path.name, result):
+                refused(path.name, "problems", result.error_count)
                 return 1
         return 0
     except ImportBusyError as error:
@@ -113,6 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 3
     except ImportFileError as error:
         print(f"{error.key} {error.params or ''}".rstrip(), file=sys.stderr)
+        for path in args.files:
+            refused(path.name, f"{error.key} {error.params or ''}".rstrip())
         return 1
     finally:
         engine.dispose()

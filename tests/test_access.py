@@ -11,11 +11,11 @@ ROLE_OF = {"director": "director", "supervisor": "supervisor", "supervisor_c1": 
 FORBIDDEN = "Your role does not give access to this page."
 
 EXPECTED_PAGES = {
-    "director": ["overview", "officers", "methods", "assets", "early_warning", "decisions", "audit"],
-    "supervisor": ["overview", "officers", "methods", "assets", "early_warning", "decisions"],
-    "officer": ["my_record"],
-    "auditor": ["overview", "officers", "methods", "assets", "early_warning", "decisions", "audit"],
-    "admin": ["overview", "audit", "admin"],
+    "director": ["today", "overview", "officers", "methods", "assets", "early_warning", "decisions", "audit"],
+    "supervisor": ["today", "overview", "officers", "methods", "assets", "early_warning", "decisions"],
+    "officer": ["today", "my_record"],
+    "auditor": ["today", "overview", "officers", "methods", "assets", "early_warning", "decisions", "audit"],
+    "admin": ["today", "overview", "audit", "admin"],
 }
 
 
@@ -54,7 +54,7 @@ def test_sign_in_through_the_form(demo_db_url):
     at = _sign_in("director", DEMO_PASSWORDS["director"])
     assert not at.exception
     assert at.session_state["authentication_status"] is True
-    assert at.title[0].value == "NPL overview"
+    assert at.title[0].value == "Today"  # the first page after sign-in, for every role
 
 
 def test_wrong_password_is_refused(demo_db_url):

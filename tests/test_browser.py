@@ -10,7 +10,7 @@ from tests.browser_support import chromium, running_server, settle, sign_in
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "artifacts" / "screenshots"
-NAV_TITLES = {"overview": "NPL overview", "officers": "Officers", "my_record": "My assignments",
+NAV_TITLES = {"today": "Today", "overview": "NPL overview", "officers": "Officers", "my_record": "My assignments",
               "methods": "Collection methods", "assets": "Foreclosed assets", "early_warning": "Early warning",
               "decisions": "Reviews & decisions", "audit": "Audit trail", "admin": "Administration"}
 ROLE_OF = {"director": "director", "supervisor": "supervisor", "supervisor_c1": "supervisor", "officer": "officer",
