@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, SmallInteger,
-                        String, Text)
+from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData,
+                        SmallInteger, String, Text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from data.types import Cents, Code, IntPK, LongText, Month, OptionalCents, ShortText, Timestamp, fk
@@ -129,6 +129,9 @@ class Assignment(Base):
     outcome: Mapped[str] = mapped_column(String(20), default="open")
     closed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     previous_assignment_id: Mapped[int | None] = fk("assignment.id", nullable=True)
+    #: summary: the sum of recovered_cents of the collection actions carrying this id, kept by every writer of
+    #: collection_action (data.summaries.refresh_recovered); the officer figures read it instead of summing
+    recovered_cents: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
 
 
 class CollectionAction(Base):
@@ -430,3 +433,40 @@ class ClassTransition(Base):
     to_class: Mapped[str] = mapped_column(String(20), primary_key=True)
     balance_cents: Mapped[Cents]
     loan_count: Mapped[int] = mapped_column(Integer)
+
+
+class VintageCell(Base):
+    """Loans by issue month x segment x cooperative x originating officer x first NPL month: count, principal.
+
+    Why: the vintage curves group every loan of the new segment (1,000,000 loans: 1.7 s); the cells are
+    bounded by months x officers, not loans. ``first_npl_month`` is loan_history's (None: never NPL; a loan
+    with no monthly row also None). Rebuilt by data.summaries with loan_history and on a cutoff change.
+    """
+
+    __tablename__ = "vintage_cell"
+    __table_args__ = (Index("ix_vintage_cell_segment_month", "segment", "issue_month"),)
+    id: Mapped[IntPK]
+    issue_month: Mapped[Month]
+    segment: Mapped[str] = mapped_column(String(3))
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officer.id"))
+    first_npl_month: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    loan_count: Mapped[int] = mapped_column(Integer)
+    principal_cents: Mapped[Cents]
+
+
+class EvergreenPair(Base):
+    """A loan issued within the evergreening window of an overdue closing of another loan of its borrower.
+
+    Pairs (new loan, old loan) where the old loan was issued no later, was overdue in its last reported month
+    (``old_last_month``), and the new loan's issue date lies within ``evergreen_window_days`` of that month's
+    end. A view of month M keeps the pairs with ``old_last_month < M`` (repaid before M). Why: finding them
+    joined every overdue closing to every loan of the period at each view; the pairs are few. No foreign keys:
+    a withdrawn import deletes the loans it created together with their pairs (data.importer.batches).
+    """
+
+    __tablename__ = "evergreen_pair"
+    __table_args__ = (Index("ix_evergreen_pair_old_loan_id", "old_loan_id"),)
+    new_loan_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    old_loan_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    old_last_month: Mapped[Month]

@@ -36,11 +36,12 @@ def _assignment_scope(stmt, scope: Scope):
 def recovered_cents_expr():
     """Recovered per assignment: the sum of collection_action.recovered_cents carrying its id.
 
-    The one definition every officer figure uses (a correlated subquery on the indexed assignment_id).
+    The one definition every officer figure uses. Read from the summary column assignment.recovered_cents,
+    which every writer of collection_action keeps current (data.summaries; the raw sum is
+    data.summaries.recovered_select): summing each assignment's actions at every view took 2.4 s at
+    1,000,000 loans.
     """
-    return (select(func.coalesce(func.sum(CollectionAction.recovered_cents), 0))
-            .where(CollectionAction.assignment_id == Assignment.id)
-            .correlate(Assignment).scalar_subquery())
+    return Assignment.recovered_cents
 
 
 def deadline_status_sql(today: dt.date, due_soon_days: int = DUE_SOON_DAYS):
