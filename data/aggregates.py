@@ -167,13 +167,15 @@ def rebuild_months(session: Session, months: Iterable[dt.date]) -> int:
 
 def rebuild_all(session: Session, *, history: bool = True) -> int:
     """Rebuild every month present in loan_month (after a cutoff change or a bulk load); ``history`` also
-    rebuilds loan_history and the recovered sum of every assignment (a cutoff change needs neither). The
+    rebuilds loan_history and the summaries of the actions (recovered per assignment, recovery_month; a cutoff
+    change needs none of them). The
     loan-level summaries (data.summaries: vintages by segment, evergreening pairs) are rebuilt either way."""
     from data import summaries  # it reads segment_expr from here: imported when used
 
     if history:
         rebuild_loan_history(session)
         summaries.refresh_recovered(session)
+        summaries.refresh_recovery_months(session)
     months = sorted(session.scalars(select(LoanMonth.month).distinct()))
     settings = _settings(session)
     session.execute(delete(PortfolioMonth))

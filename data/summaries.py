@@ -7,6 +7,9 @@ stale, and a test proving it equals the figure computed from the raw rows (tests
 * ``assignment.recovered_cents`` -- the sum of its collection actions' recovered cents. Refreshed by every
   writer of collection_action: data.actions.record_action, data.asset_commands.record_disposal, the action
   and assignment importers, and data.aggregates.rebuild_all (demo generator, bulk loads).
+* ``recovery_month`` -- actions by month x cooperative x officer x method: recovered, cost, count. Refreshed
+  for the months an action write touches (its day, and the day it had before a re-import) by the same
+  writers, and whole by rebuild_all.
 * ``vintage_cell`` -- loans by issue month x segment x cooperative x originating officer x first NPL month.
   Depends on loan (issue date, principal, officer), loan_history (first NPL month) and the segment cutoff:
   rebuilt whole by data.aggregates with loan_history (every tape import or withdrawal), by rebuild_all (also
@@ -18,6 +21,7 @@ stale, and a test proving it equals the figure computed from the raw rows (tests
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from sqlalchemy import Date, and_, delete, func, insert, select, update
@@ -25,8 +29,10 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.functions import FunctionElement
 
-from data.models import Assignment, CollectionAction, EvergreenPair, Loan, LoanHistory, Setting, VintageCell
+from data.models import (Assignment, CollectionAction, EvergreenPair, Loan, LoanHistory, RecoveryMonth, Setting,
+                         VintageCell)
 from data.watchlist import days_between, month_end_of
+from domain.months import month_end, month_start
 from domain.settings import Settings, from_mapping
 
 #: ids per statement (bound parameters stay far below SQLite's limit)
@@ -74,6 +80,43 @@ def refresh_recovered(session: Session, *, assignment_ids: Iterable[int | None] 
         wanted = sorted({i for i in ids or () if i is not None})
         for start in range(0, len(wanted), CHUNK):
             session.execute(stmt.where(column.in_(wanted[start:start + CHUNK])))
+
+
+# --- recoveries by month ------------------------------------------------------------------------------------------
+RECOVERY_MONTH_COLUMNS = ["month", "cooperative_id", "officer_id", "method", "recovered_cents", "cost_cents", "actions"]
+
+
+def recovery_month_select(first_day: dt.date | None = None, last_day: dt.date | None = None):
+    """The raw grouping behind recovery_month, for the actions between two days (all when None)."""
+    month = month_start_of(CollectionAction.action_date)
+    keys = (month, CollectionAction.cooperative_id, CollectionAction.officer_id, CollectionAction.method)
+    stmt = select(*keys, func.sum(CollectionAction.recovered_cents), func.sum(CollectionAction.cost_cents),
+                  func.count()).group_by(*keys)
+    if first_day is not None:
+        stmt = stmt.where(CollectionAction.action_date.between(first_day, last_day))
+    return stmt
+
+
+def refresh_recovery_months(session: Session, days: Iterable[dt.date | None] | None = None) -> None:
+    """Recompute recovery_month for the months of these days (None: every month). Called after any write to
+    collection_action with the days it wrote and, for a changed action, the day it had before."""
+    if days is None:
+        session.execute(delete(RecoveryMonth))
+        session.execute(insert(RecoveryMonth).from_select(RECOVERY_MONTH_COLUMNS, recovery_month_select()))
+        return
+    for month in sorted({month_start(d) for d in days if d is not None}):
+        session.execute(delete(RecoveryMonth).where(RecoveryMonth.month == month))
+        session.execute(insert(RecoveryMonth).from_select(RECOVERY_MONTH_COLUMNS,
+                                                          recovery_month_select(month, month_end(month))))
+
+
+def action_days(session: Session, source_ids: Iterable[str]) -> list[dt.date]:
+    """The days of the actions already imported under these ids (read before a re-import moves them)."""
+    wanted, days = sorted(set(source_ids)), []
+    for start in range(0, len(wanted), CHUNK):
+        days.extend(session.scalars(select(CollectionAction.action_date)
+                                    .where(CollectionAction.source_id.in_(wanted[start:start + CHUNK]))))
+    return days
 
 
 # --- vintages ---------------------------------------------------------------------------------------------------

@@ -12,13 +12,14 @@ from collections import Counter, defaultdict
 
 from sqlalchemy import select
 
-from data import actions, settings as settings_store
+from data import actions, recoveries, settings as settings_store
 from data.db import session_factory, transaction
 from data.importer import system_actor
 from data.importer.batches import withdraw
 from data.importer.records import import_records
 from data.importer.tape import import_tape
-from data.models import Assignment, CollectionAction, EvergreenPair, ImportBatch, Loan, LoanMonth, VintageCell
+from data.models import (Assignment, CollectionAction, EvergreenPair, ImportBatch, Loan, LoanMonth, RecoveryMonth,
+                         VintageCell)
 from data.settings import get as get_settings
 from domain.classes import NPL_CLASSES
 from domain.months import month_end
@@ -47,6 +48,16 @@ def raw_recovered(s) -> dict[int, int]:
         if assignment_id is not None:
             sums[assignment_id] += cents
     return {a: sums.get(a, 0) for a in s.scalars(select(Assignment.id))}
+
+
+def raw_recovery_months(s) -> Counter:
+    cells: Counter = Counter()
+    for a in s.scalars(select(CollectionAction)):
+        key = (a.action_date.replace(day=1), a.cooperative_id, a.officer_id, a.method)
+        cells[key + ("recovered",)] += a.recovered_cents
+        cells[key + ("cost",)] += a.cost_cents
+        cells[key + ("actions",)] += 1
+    return cells
 
 
 def _months_by_loan(s) -> dict[int, list[tuple[dt.date, str, int]]]:
@@ -93,6 +104,13 @@ def check_summaries(engine) -> None:
     with session_factory(engine)() as s:
         stored = {a.id: a.recovered_cents for a in s.scalars(select(Assignment))}
         assert stored == raw_recovered(s)
+        months: Counter = Counter()
+        for r in s.scalars(select(RecoveryMonth)):
+            key = (r.month, r.cooperative_id, r.officer_id, r.method)
+            months[key + ("recovered",)] += r.recovered_cents
+            months[key + ("cost",)] += r.cost_cents
+            months[key + ("actions",)] += r.actions
+        assert months == raw_recovery_months(s)
         cells: Counter = Counter()
         for c in s.scalars(select(VintageCell)):
             key = (c.issue_month, c.segment, c.cooperative_id, c.officer_id, c.first_npl_month)
@@ -136,8 +154,8 @@ def test_summaries_equal_the_raw_figures_through_writes_imports_and_a_withdrawal
     check_summaries(engine)
 
     _import(engine, "assignments", ASSIGNMENTS + "A1,K1,E1,2026-08-05,1000.00,2026-12-31,open,\n"
-                                                 "A2,K2,E2,2026-08-06,500.00,2026-12-31,open,\n")
-    _import(engine, "actions", ACTIONS + "X1,K1,direct,2026-08-20,100.00,5.00\nX2,K2,direct,2026-08-21,20.50,0\n"
+                                                 "A2,K2,E2,2026-07-01,500.00,2026-12-31,open,\n")
+    _import(engine, "actions", ACTIONS + "X1,K1,direct,2026-08-20,100.00,5.00\nX2,K2,direct,2026-07-21,20.50,0\n"
                                          "X3,K2,village,2026-08-25,0,1.00\n")
     check_summaries(engine)
     assert _recovered(engine, "A1") == 10_000 and _recovered(engine, "A2") == 2_050
@@ -160,12 +178,18 @@ def test_summaries_equal_the_raw_figures_through_writes_imports_and_a_withdrawal
         assert len(s.scalars(select(EvergreenPair)).all()) == 1  # (K3, K1): not trivially empty
 
     # actions imported again: X1 changed, X2 moved to K2's second assignment, a new one on K3 (no assignment)
-    _import(engine, "assignments", ASSIGNMENTS + "A2,K2,E2,2026-08-06,500.00,2026-12-31,missed,2026-09-05\n"
+    _import(engine, "assignments", ASSIGNMENTS + "A2,K2,E2,2026-07-01,500.00,2026-12-31,missed,2026-09-05\n"
                                                  "A3,K2,E1,2026-09-06,800.00,2027-03-31,open,\n")
     _import(engine, "actions", ACTIONS + "X1,K1,direct,2026-08-20,150.00,5.00\nX2,K2,direct,2026-09-10,20.50,0\n"
                                          "X4,K3,direct,2026-09-20,7.00,0\n")
     check_summaries(engine)
     assert (_recovered(engine, "A1"), _recovered(engine, "A2"), _recovered(engine, "A3")) == (15_000, 1_234, 2_050)
+    with session_factory(engine)() as s:  # X2 left July, a month nothing else touched: July is empty again
+        july = dt.date(2026, 7, 1)
+        assert recoveries.recovered_between(s, scope=Scope.union(), first_day=july, last_day=month_end(july)) == 0
+        assert recoveries.recovered_between(s, scope=Scope.union(), first_day=aug, last_day=month_end(aug)) == 15_000
+        assert recoveries.recovered_between(s, scope=Scope.union(), first_day=dt.date(2026, 8, 21),
+                                            last_day=dt.date(2026, 9, 10)) == 1_234 + 2_050
 
     # September imported again with K3 moved into the old segment's window and K2 doubtful
     _tape(engine, september.replace("K3,C01,E1,Borrower B1,B1,2026-09-10", "K3,C01,E2,Borrower B1,B1,2026-09-25")

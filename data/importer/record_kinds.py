@@ -22,7 +22,7 @@ from data.importer.problems import Problems, shown
 from data.importer.rows import AS_WRITTEN
 from data.models import (Assignment, CollectionAction, Cooperative, ForeclosedAsset, LegalCase, Loan, Officer,
                          Village)
-from data.summaries import refresh_recovered
+from data.summaries import action_days, refresh_recovered, refresh_recovery_months
 from domain.reference_rules import code_problem
 from domain.scope import Actor
 
@@ -295,9 +295,11 @@ def write_actions(ctx: Context, rows: list[dict]) -> dict[str, int]:
                 "recovered_cents": v["recovered"], "cost_cents": v.get("cost") or 0, "outcome": _action_outcome(v),
                 "village_source": v.get("village_source"), "note": v.get("note") or ""}
 
+    days_before = action_days(ctx.session, [v["id"] for v in rows])  # an action imported again may move
     counts = _upsert_by_id(ctx, CollectionAction, rows, fields)
     # an action imported again may have moved to another assignment, always of the same loan (_same_loan)
     refresh_recovered(ctx.session, loan_ids=[v["loan_id"] for v in rows])
+    refresh_recovery_months(ctx.session, days_before + [v["action_date"] for v in rows])
     return counts
 
 
