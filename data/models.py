@@ -117,7 +117,8 @@ class Assignment(Base):
     __table_args__ = (CheckConstraint("target_cents > 0", name="target_positive"),
                       CheckConstraint("deadline > assigned_on", name="deadline_after_assignment"),
                       Index("ix_assignment_officer_outcome", "officer_id", "outcome"),
-                      Index("ix_assignment_outcome_loan", "outcome", "loan_id"))
+                      Index("ix_assignment_outcome_loan", "outcome", "loan_id"),
+                      Index("ix_assignment_outcome_deadline", "outcome", "deadline"))
     id: Mapped[IntPK]
     source_id: Mapped[str | None] = mapped_column(String(40), nullable=True, unique=True, index=True)  # the import's id
     loan_id: Mapped[int] = fk("loan.id")
@@ -279,6 +280,8 @@ class Decision(Base):
 
 class DecisionAssignment(Base):
     __tablename__ = "decision_assignment"
+    #: the accountability gap asks, per assignment, whether any decision names it
+    __table_args__ = (Index("ix_decision_assignment_assignment_id", "assignment_id"),)
     decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id"), primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id"), primary_key=True)
 

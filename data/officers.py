@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import and_, case, exists, extract, func, literal, select
+from sqlalchemy import and_, case, exists, extract, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from data.aggregates import segment_expr
@@ -117,27 +117,38 @@ def assignments_by_status(session: Session, *, scope: Scope, today: dt.date, mon
     return frame.astype({c: "int64" for c in ("count", "target_cents", "recovered_cents", "balance_cents")})
 
 
-def _gap_select(scope: Scope, today: dt.date):
-    """Missed or overdue assignments with no decision linked to them: the accountability gap."""
+def _gap_where(scope: Scope, today: dt.date, stmt):
+    """Missed or overdue assignments with no decision linked to them: the accountability gap.
+
+    ``deadline_status_sql(today) IN BEHIND_STATUSES`` written so an index can find the rows: the status is
+    'overdue' for an open assignment past its deadline, and otherwise the stored outcome itself.
+    """
     decided = exists().where(DecisionAssignment.assignment_id == Assignment.id)
-    status = deadline_status_sql(today)
-    stmt = (select(Assignment.id, Assignment.officer_id, Officer.name, Cooperative.name, Loan.contract_no,
-                   Borrower.name, Assignment.assigned_on, Assignment.deadline, Assignment.target_cents,
-                   recovered_cents_expr(), status)
-            .join(Officer, Officer.id == Assignment.officer_id)
-            .join(Cooperative, Cooperative.id == Assignment.cooperative_id)
-            .join(Loan, Loan.id == Assignment.loan_id)
-            .join(Borrower, Borrower.id == Loan.borrower_id)
-            .where(status.in_(BEHIND_STATUSES), ~decided))
-    return _assignment_scope(stmt, scope)
+    behind = or_(and_(Assignment.outcome == OPEN, Assignment.deadline < today),
+                 Assignment.outcome.in_(BEHIND_STATUSES))
+    return _assignment_scope(stmt.where(behind, ~decided), scope)
 
 
 def list_accountability_gaps(session: Session, *, scope: Scope, today: dt.date,
                              limit: int | None = GAP_LIMIT) -> pd.DataFrame:
-    """The accountability gap, oldest deadline first (bounded by ``limit``; None for the full download)."""
-    stmt = _gap_select(scope, today).order_by(Assignment.deadline, Assignment.id)
+    """The accountability gap, oldest deadline first (bounded by ``limit``; None for the full download).
+
+    The rows are chosen (sorted, limited) on assignment alone, then joined to the names they show.
+    """
+    chosen = _gap_where(scope, today, select(Assignment.id).order_by(Assignment.deadline, Assignment.id))
     if limit is not None:
-        stmt = stmt.limit(limit)
+        chosen = chosen.limit(limit)
+    chosen = chosen.subquery("chosen")
+    stmt = (select(Assignment.id, Assignment.officer_id, Officer.name, Cooperative.name, Loan.contract_no,
+                   Borrower.name, Assignment.assigned_on, Assignment.deadline, Assignment.target_cents,
+                   recovered_cents_expr(), deadline_status_sql(today))
+            .select_from(chosen)
+            .join(Assignment, Assignment.id == chosen.c.id)
+            .join(Officer, Officer.id == Assignment.officer_id)
+            .join(Cooperative, Cooperative.id == Assignment.cooperative_id)
+            .join(Loan, Loan.id == Assignment.loan_id)
+            .join(Borrower, Borrower.id == Loan.borrower_id)
+            .order_by(Assignment.deadline, Assignment.id))
     frame = to_frame(session, stmt, ["assignment_id", "officer_id", "officer", "cooperative", "contract_no",
                                    "borrower", "assigned_on", "deadline", "target_cents", "recovered_cents",
                                    "status"])
@@ -146,7 +157,7 @@ def list_accountability_gaps(session: Session, *, scope: Scope, today: dt.date,
 
 def count_accountability_gaps(session: Session, *, scope: Scope, today: dt.date) -> int:
     """How many rows list_accountability_gaps would give without a limit."""
-    return int(session.scalar(select(func.count()).select_from(_gap_select(scope, today).subquery())) or 0)
+    return int(session.scalar(_gap_where(scope, today, select(func.count()).select_from(Assignment))) or 0)
 
 
 def on_time_by_deadline_month(session: Session, *, scope: Scope, today: dt.date,
