@@ -161,9 +161,13 @@ def _evergreening(session: Session, *, scope: Scope, first: dt.date, month: dt.d
     interest = Loan.purpose == INTEREST_PAYMENT_PURPOSE
     # the few suspects first, each found through an index (refinance link, purpose + issue date, the window
     # pairs), and only then their names and balances: joining first looked up every loan of the period
+    # (each branch carries the period itself, so the outer query filters no loan and a planner cannot choose
+    # to read every loan of the period and hash-join the suspects to them, as PostgreSQL did)
+    paired = aliased(Loan)
     suspects = union(select(Loan.id.label("id")).where(issued, by_link),
                      select(Loan.id.label("id")).where(issued, interest),
-                     select(pairs.c.new_id.label("id"))).subquery()
+                     select(pairs.c.new_id.label("id")).join(paired, paired.id == pairs.c.new_id)
+                     .where(paired.issue_date.between(first, month_end(month)))).subquery()
     stmt = (select(Loan.id.label("loan_id"), Loan.contract_no, Borrower.name.label("borrower"),
                    Cooperative.name.label("cooperative"), Loan.cooperative_id, Officer.name.label("officer"),
                    Loan.officer_id, Loan.issue_date, Loan.principal_cents,
@@ -179,8 +183,7 @@ def _evergreening(session: Session, *, scope: Scope, first: dt.date, month: dt.d
             .outerjoin(linked, linked.id == Loan.refinances_loan_id)
             .outerjoin(pairs, pairs.c.new_id == Loan.id)
             .outerjoin(window_old, window_old.id == pairs.c.old_id)
-            .outerjoin(now, and_(now.loan_id == Loan.id, now.month == month))
-            .where(issued, or_(by_link, by_window, interest)))
+            .outerjoin(now, and_(now.loan_id == Loan.id, now.month == month)))
     return _restrict(session, stmt, scope, segment).subquery()
 
 
