@@ -271,7 +271,8 @@ def list_decisions(session: Session, *, scope: Scope, officer_id: int) -> pd.Dat
                                   "revocation_reason", "assignments"])
 
 
-def _unowned_select(session: Session, columns, *, scope: Scope, month: dt.date, segment: str | None):
+def _unowned_select(session: Session, columns, *, scope: Scope, month: dt.date, segment: str | None,
+                    with_loan: bool = True):
     """NPLs at ``month`` with no open assignment (no named person answers for them), in the viewer's scope.
 
     The one definition of "NPL with no named person" (docs/data-model.md): the count, the balance and the
@@ -279,8 +280,9 @@ def _unowned_select(session: Session, columns, *, scope: Scope, month: dt.date, 
     """
     has_open = exists().where(Assignment.loan_id == LoanMonth.loan_id, Assignment.outcome == OPEN)
     stmt = (select(*columns).select_from(LoanMonth)
-            .join(Loan, Loan.id == LoanMonth.loan_id)
             .where(LoanMonth.month == month, LoanMonth.loan_class.in_(NPL_CLASSES), ~has_open))
+    if with_loan or segment is not None:  # the totals of the whole segment need no loan row
+        stmt = stmt.join(Loan, Loan.id == LoanMonth.loan_id)
     if segment is not None:
         stmt = stmt.where(segment_expr(get_settings(session).segment_cutoff) == segment)
     return scoped(stmt, scope, cooperative_col=LoanMonth.cooperative_id)
@@ -290,7 +292,7 @@ def unowned_npl_totals(session: Session, *, scope: Scope, month: dt.date,
                        segment: str | None = None) -> tuple[int, int]:
     """(count, balance in cents) of the NPLs at ``month`` with no open assignment."""
     stmt = _unowned_select(session, [func.count(), func.coalesce(func.sum(LoanMonth.outstanding_cents), 0)],
-                           scope=scope, month=month, segment=segment)
+                           scope=scope, month=month, segment=segment, with_loan=False)
     count, cents = session.execute(stmt).one()
     return int(count), int(cents)
 
