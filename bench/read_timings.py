@@ -22,14 +22,38 @@ from bench import run  # noqa: E402
 from data.db import make_engine  # noqa: E402
 
 
+def time_summaries(engine) -> None:
+    """Each summary's full rebuild, in a transaction rolled back: what an import or a setting change adds."""
+    import time
+
+    from data import summaries
+    from data.db import session_factory
+
+    for name, rebuild in (("refresh_recovered (all assignments)", summaries.refresh_recovered),
+                          ("refresh_recovery_months (all months)", summaries.refresh_recovery_months),
+                          ("rebuild_vintages", summaries.rebuild_vintages),
+                          ("rebuild_evergreen_pairs", summaries.rebuild_evergreen_pairs)):
+        with session_factory(engine)() as session:
+            session.begin()
+            started = time.perf_counter()
+            rebuild(session)
+            session.flush()
+            print(f"summary {name:40} {time.perf_counter() - started:7.2f} s")
+            session.rollback()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python bench/read_timings.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", required=True)
     parser.add_argument("--pages", default="overview,officers,methods,early_warning")
     parser.add_argument("--users", default="director:director", help="comma-separated username:role")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--summaries", action="store_true",
+                        help="also time each full rebuild of data/summaries.py (rolled back)")
     args = parser.parse_args(argv)
     engine = make_engine(args.url)
+    if args.summaries:
+        time_summaries(engine)
     run.point_app_at(args.url)
     for user in args.users.split(","):
         run.USER = tuple(user.split(":", 1))
