@@ -439,10 +439,10 @@ class ClassTransition(Base):
 
 
 class VintageCell(Base):
-    """Loans by issue month x segment x cooperative x originating officer x first NPL month: count, principal.
+    """Loans by issue month x segment x cooperative x first NPL month: count, principal.
 
     Why: the vintage curves group every loan of the new segment (1,000,000 loans: 1.7 s); the cells are
-    bounded by months x officers, not loans. ``first_npl_month`` is loan_history's (None: never NPL; a loan
+    bounded by months x cooperatives, not loans (no officer: the page is not an officer's, whose scope sees none). ``first_npl_month`` is loan_history's (None: never NPL; a loan
     with no monthly row also None). Rebuilt by data.summaries with loan_history and on a cutoff change.
     """
 
@@ -452,7 +452,6 @@ class VintageCell(Base):
     issue_month: Mapped[Month]
     segment: Mapped[str] = mapped_column(String(3))
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
-    officer_id: Mapped[int] = mapped_column(ForeignKey("officer.id"))
     first_npl_month: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     loan_count: Mapped[int] = mapped_column(Integer)
     principal_cents: Mapped[Cents]

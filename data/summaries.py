@@ -10,7 +10,7 @@ stale, and a test proving it equals the figure computed from the raw rows (tests
 * ``recovery_month`` -- actions by month x cooperative x officer x method: recovered, cost, count. Refreshed
   for the months an action write touches (its day, and the day it had before a re-import) by the same
   writers, and whole by rebuild_all.
-* ``vintage_cell`` -- loans by issue month x segment x cooperative x originating officer x first NPL month.
+* ``vintage_cell`` -- loans by issue month x segment x cooperative x first NPL month.
   Depends on loan (issue date, principal, officer), loan_history (first NPL month) and the segment cutoff:
   rebuilt whole by data.aggregates with loan_history (every tape import or withdrawal), by rebuild_all (also
   after a cutoff change) and after a withdrawal removes the loans it created. A GROUP BY over the loans:
@@ -125,7 +125,7 @@ def vintage_select(settings: Settings):
     from data.aggregates import segment_expr  # data.aggregates calls this module: imported when used
 
     issue_month, segment = month_start_of(Loan.issue_date), segment_expr(settings.segment_cutoff)
-    keys = (issue_month, segment, Loan.cooperative_id, Loan.officer_id, LoanHistory.first_npl_month)
+    keys = (issue_month, segment, Loan.cooperative_id, LoanHistory.first_npl_month)
     return (select(*keys, func.count(), func.sum(Loan.principal_cents))
             .outerjoin(LoanHistory, LoanHistory.loan_id == Loan.id)
             .group_by(*keys))
@@ -136,8 +136,8 @@ def rebuild_vintages(session: Session, settings: Settings | None = None) -> None
     settings = settings or _settings(session)
     session.execute(delete(VintageCell))
     session.execute(insert(VintageCell).from_select(
-        ["issue_month", "segment", "cooperative_id", "officer_id", "first_npl_month", "loan_count",
-         "principal_cents"], vintage_select(settings)))
+        ["issue_month", "segment", "cooperative_id", "first_npl_month", "loan_count", "principal_cents"],
+        vintage_select(settings)))
 
 
 # --- evergreening pairs -----------------------------------------------------------------------------------------

@@ -245,7 +245,7 @@ def list_new_npl_by_officer(session: Session, *, scope: Scope, month: dt.date) -
 def list_vintage_rows(session: Session, *, scope: Scope, month: dt.date) -> pd.DataFrame:
     """New-segment loans issued by the end of ``month`` by issue month x months on book of their first NPL
     month (None: not NPL by ``month``): the input of domain.warning_rules.vintage_curves. Reads the vintage_cell
-    summary (data.summaries), bounded by months x officers instead of every loan."""
+    summary (data.summaries), bounded by months x cooperatives instead of every loan."""
     first_npl = VintageCell.first_npl_month
 
     def month_index(column):
@@ -256,8 +256,8 @@ def list_vintage_rows(session: Session, *, scope: Scope, month: dt.date) -> pd.D
                     cast(extract("month", VintageCell.issue_month), Integer).label("issue_month"),
                     npl_mob.label("npl_mob"), VintageCell.loan_count, VintageCell.principal_cents)
              .where(VintageCell.segment == NEW, VintageCell.issue_month <= month))
-    cells = scoped(cells, scope, cooperative_col=VintageCell.cooperative_id,
-                   officer_col=VintageCell.officer_id).subquery()
+    # an officer scope sees no cell (the cells carry no officer; officers do not open the early-warning page)
+    cells = scoped(cells, scope, cooperative_col=VintageCell.cooperative_id).subquery()
     keys = (cells.c.issue_year, cells.c.issue_month, cells.c.npl_mob)
     stmt = (select(*keys, func.sum(cells.c.loan_count), func.sum(cells.c.principal_cents))
             .group_by(*keys).order_by(*keys))

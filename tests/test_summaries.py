@@ -75,7 +75,7 @@ def raw_vintages(s) -> Counter:
     for ln in s.scalars(select(Loan)):
         npl = [m for m, c, _ in months.get(ln.id, []) if c in NPL_CLASSES]
         key = (ln.issue_date.replace(day=1), OLD if ln.issue_date < cutoff else NEW, ln.cooperative_id,
-               ln.officer_id, min(npl) if npl else None)
+               min(npl) if npl else None)
         cells[key + ("count",)] += 1
         cells[key + ("principal",)] += ln.principal_cents
     return cells
@@ -113,7 +113,7 @@ def check_summaries(engine) -> None:
         assert months == raw_recovery_months(s)
         cells: Counter = Counter()
         for c in s.scalars(select(VintageCell)):
-            key = (c.issue_month, c.segment, c.cooperative_id, c.officer_id, c.first_npl_month)
+            key = (c.issue_month, c.segment, c.cooperative_id, c.first_npl_month)
             cells[key + ("count",)] += c.loan_count
             cells[key + ("principal",)] += c.principal_cents
         assert cells == raw_vintages(s)

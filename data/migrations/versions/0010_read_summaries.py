@@ -29,12 +29,10 @@ def upgrade() -> None:
     sa.Column('issue_month', sa.Date(), nullable=False),
     sa.Column('segment', sa.String(length=3), nullable=False),
     sa.Column('cooperative_id', sa.Integer(), nullable=False),
-    sa.Column('officer_id', sa.Integer(), nullable=False),
     sa.Column('first_npl_month', sa.Date(), nullable=True),
     sa.Column('loan_count', sa.Integer(), nullable=False),
     sa.Column('principal_cents', sa.BigInteger(), nullable=False),
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], name=op.f('fk_vintage_cell_cooperative_id_cooperative')),
-    sa.ForeignKeyConstraint(['officer_id'], ['officer.id'], name=op.f('fk_vintage_cell_officer_id_officer')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_vintage_cell'))
     )
     op.create_index('ix_vintage_cell_segment_month', 'vintage_cell', ['segment', 'issue_month'], unique=False)
