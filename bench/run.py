@@ -59,9 +59,15 @@ REBUILD_MAX_S = 10.0
 IMPORT_MAX_S = 60.0
 
 
+#: --user: a demo user who opens every page their role may see (e.g. supervisor_c1, one cooperative)
+USER: tuple[str, str] | None = None  # (username, role)
+
+
 def user_for(page: str) -> str:
-    """The union-wide demo user who opens a page: director where allowed, else admin / officer."""
+    """The union-wide demo user who opens a page: director where allowed, else admin / officer (or --user)."""
     roles = PAGE_ROLES[page]
+    if USER is not None and USER[1] in roles:
+        return USER[0]
     if DIRECTOR in roles:
         return "director"
     return "admin" if ADMIN in roles else "officer" if OFFICER in roles else sorted(roles)[0]
@@ -534,11 +540,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     parser.add_argument("--tape-rows", type=int, default=None,
                         help="rows of the monthly tape imported at each size (default: the size's loans; 0: skip)")
+    parser.add_argument("--user", default=None,
+                        help="demo user for the pages their role may open, as username:role "
+                             "(e.g. supervisor_c1:supervisor); default: director, admin, officer")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    global USER
+    USER = tuple(args.user.split(":", 1)) if args.user else None
     sizes = [int(n) for n in args.loans.split(",")]
     pages = [p for p in args.pages.split(",") if p]
     unknown = set(pages) - set(PAGE_ROLES)

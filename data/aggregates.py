@@ -6,7 +6,8 @@ month (delete + INSERT ... SELECT, inside the caller's transaction) whenever tha
 changes, and for every month when the segment cutoff or the classification thresholds change; with them
 the month's early-warning watch list (data/watchlist.py). ``loan_history`` (one row per loan: first and
 last month, days past due in the last month, first NPL month) is rebuilt for the loans a changed month
-touches; it does not depend on the cutoff.
+touches; it does not depend on the cutoff. The loan-level summaries built on it (data/summaries.py) are
+rebuilt with it.
 """
 from __future__ import annotations
 
@@ -148,9 +149,12 @@ def rebuild_loan_history(session: Session, months: Iterable[dt.date] | None = No
 def rebuild_months(session: Session, months: Iterable[dt.date]) -> int:
     """Rebuild a set of months and the month after each (whose transitions depend on it), and the history of
     the loans those months touch."""
+    from data import summaries  # it reads segment_expr from here: imported when used
+
     months = list(months)
     rebuild_loan_history(session, months)
     settings = _settings(session)
+    summaries.rebuild_loan_summaries(session, settings)
     existing = set(session.scalars(select(LoanMonth.month).distinct()))
     todo = set()
     for month in months:
@@ -165,9 +169,15 @@ def rebuild_months(session: Session, months: Iterable[dt.date]) -> int:
 
 def rebuild_all(session: Session, *, history: bool = True) -> int:
     """Rebuild every month present in loan_month (after a cutoff change or a bulk load); ``history`` also
-    rebuilds loan_history (a cutoff change does not need it)."""
+    rebuilds loan_history and the summaries of the actions (recovered per assignment, recovery_month; a cutoff
+    change needs none of them). The
+    loan-level summaries (data.summaries: vintages by segment, evergreening pairs) are rebuilt either way."""
+    from data import summaries  # it reads segment_expr from here: imported when used
+
     if history:
         rebuild_loan_history(session)
+        summaries.refresh_recovered(session)
+        summaries.refresh_recovery_months(session)
     months = sorted(session.scalars(select(LoanMonth.month).distinct()))
     settings = _settings(session)
     session.execute(delete(PortfolioMonth))
@@ -175,4 +185,5 @@ def rebuild_all(session: Session, *, history: bool = True) -> int:
     session.execute(delete(WatchMonth))
     for month in months:
         rebuild_month(session, month, settings=settings)
+    summaries.rebuild_loan_summaries(session, settings)
     return len(months)

@@ -20,12 +20,15 @@ from sqlalchemy.orm import Session
 
 from data.aggregates import segment_expr
 from data.frames import frame as to_frame
-from data.models import (Assignment, Borrower, CollectionAction, Cooperative, LegalCase, Loan, LoanMonth, Village)
+from data.models import (Assignment, Borrower, CollectionAction, Cooperative, LegalCase, Loan, LoanMonth,
+                         RecoveryMonth, Village)
+from data.recoveries import whole_months
 from data.scoping import scoped
 from data.settings import get as get_settings
 from domain import method_figures as mf
 from domain.classes import NPL_CLASSES
 from domain.methods import LEGAL_STAGES, VILLAGE
+from domain.months import month_start
 from domain.scope import Scope
 
 CASE_COLUMNS = ["case_id", "contract_no", "borrower", "cooperative", "court", "filed_on", "stage", "judgment_on",
@@ -183,7 +186,20 @@ def first_recovery_days(session: Session, *, scope: Scope, first_day: dt.date, l
 
 def recoveries_by_month(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date,
                         segment: str | None = None) -> pd.DataFrame:
-    """Recovered and cost per month x method (month = first day of the action's month)."""
+    """Recovered and cost per month x method (month = first day of the action's month).
+
+    A period of whole months with no segment filter reads the recovery_month summary (data.summaries);
+    otherwise the actions themselves.
+    """
+    if segment is None and whole_months(first_day, last_day) == (month_start(first_day), month_start(last_day)):
+        keys = (RecoveryMonth.month, RecoveryMonth.method)
+        stmt = (select(*keys, func.sum(RecoveryMonth.recovered_cents), func.sum(RecoveryMonth.cost_cents),
+                       func.sum(RecoveryMonth.actions))
+                .where(RecoveryMonth.month.between(first_day, last_day)).group_by(*keys).order_by(*keys))
+        stmt = scoped(stmt, scope, cooperative_col=RecoveryMonth.cooperative_id, officer_col=RecoveryMonth.officer_id)
+        frame = to_frame(session, stmt, ["month", "method", "recovered_cents", "cost_cents", "actions"])
+        frame["month"] = frame["month"].map(_as_date)
+        return frame.astype({"recovered_cents": "int64", "cost_cents": "int64", "actions": "int64"})
     month = _month_start(session, CollectionAction.action_date)
     stmt = select(month.label("month"), CollectionAction.method, func.sum(CollectionAction.recovered_cents),
                   func.sum(CollectionAction.cost_cents), func.count())

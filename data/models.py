@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import false as sa_false
-from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, SmallInteger,
-                        String, Text)
+from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData,
+                        SmallInteger, String, Text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from data.types import Cents, Code, IntPK, LongText, Month, OptionalCents, ShortText, Timestamp, fk
@@ -119,7 +119,8 @@ class Assignment(Base):
     __table_args__ = (CheckConstraint("target_cents > 0", name="target_positive"),
                       CheckConstraint("deadline > assigned_on", name="deadline_after_assignment"),
                       Index("ix_assignment_officer_outcome", "officer_id", "outcome"),
-                      Index("ix_assignment_outcome_loan", "outcome", "loan_id"))
+                      Index("ix_assignment_outcome_loan", "outcome", "loan_id"),
+                      Index("ix_assignment_outcome_deadline", "outcome", "deadline"))
     id: Mapped[IntPK]
     source_id: Mapped[str | None] = mapped_column(String(40), nullable=True, unique=True, index=True)  # the import's id
     loan_id: Mapped[int] = fk("loan.id")
@@ -131,6 +132,9 @@ class Assignment(Base):
     outcome: Mapped[str] = mapped_column(String(20), default="open")
     closed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     previous_assignment_id: Mapped[int | None] = fk("assignment.id", nullable=True)
+    #: summary: the sum of recovered_cents of the collection actions carrying this id, kept by every writer of
+    #: collection_action (data.summaries.refresh_recovered); the officer figures read it instead of summing
+    recovered_cents: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
 
 
 class CollectionAction(Base):
@@ -280,6 +284,8 @@ class Decision(Base):
 
 class DecisionAssignment(Base):
     __tablename__ = "decision_assignment"
+    #: the accountability gap asks, per assignment, whether any decision names it
+    __table_args__ = (Index("ix_decision_assignment_assignment_id", "assignment_id"),)
     decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id"), primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id"), primary_key=True)
 
@@ -462,3 +468,58 @@ class NplFlowMonth(Base):
     written_off_cents: Mapped[Cents]
     provision_cents: Mapped[Cents]
     provisioned_cents: Mapped[Cents]
+
+
+class VintageCell(Base):
+    """Loans by issue month x segment x cooperative x first NPL month: count, principal.
+
+    Why: the vintage curves group every loan of the new segment (1,000,000 loans: 1.7 s); the cells are
+    bounded by months x cooperatives, not loans (no officer: the page is not an officer's, whose scope sees none). ``first_npl_month`` is loan_history's (None: never NPL; a loan
+    with no monthly row also None). Rebuilt by data.summaries with loan_history and on a cutoff change.
+    """
+
+    __tablename__ = "vintage_cell"
+    __table_args__ = (Index("ix_vintage_cell_segment_month", "segment", "issue_month"),)
+    id: Mapped[IntPK]
+    issue_month: Mapped[Month]
+    segment: Mapped[str] = mapped_column(String(3))
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
+    first_npl_month: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    loan_count: Mapped[int] = mapped_column(Integer)
+    principal_cents: Mapped[Cents]
+
+
+class EvergreenPair(Base):
+    """A loan issued within the evergreening window of an overdue closing of another loan of its borrower.
+
+    Pairs (new loan, old loan) where the old loan was issued no later, was overdue in its last reported month
+    (``old_last_month``), and the new loan's issue date lies within ``evergreen_window_days`` of that month's
+    end. A view of month M keeps the pairs with ``old_last_month < M`` (repaid before M). Why: finding them
+    joined every overdue closing to every loan of the period at each view; the pairs are few. No foreign keys:
+    a withdrawn import deletes the loans it created together with their pairs (data.importer.batches).
+    """
+
+    __tablename__ = "evergreen_pair"
+    __table_args__ = (Index("ix_evergreen_pair_old_loan_id", "old_loan_id"),)
+    new_loan_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    old_loan_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    old_last_month: Mapped[Month]
+
+
+class RecoveryMonth(Base):
+    """Collection actions by month x cooperative x officer x method: recovered, cost, actions.
+
+    Why: the overview's year-to-date recovery and the methods page's monthly chart summed every action of
+    the period (0.4 s each at 1,000,000 loans); these rows are bounded by months x officers x methods. Kept by
+    every writer of collection_action (data.summaries.refresh_recovery_months); reads use it for whole months
+    and the raw rows for the days of a partial month.
+    """
+
+    __tablename__ = "recovery_month"
+    month: Mapped[Month] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officer.id"), primary_key=True)
+    method: Mapped[str] = mapped_column(String(20), primary_key=True)
+    recovered_cents: Mapped[Cents]
+    cost_cents: Mapped[Cents]
+    actions: Mapped[int] = mapped_column(Integer)

@@ -99,29 +99,37 @@ def migration(session: Session, *, scope: Scope, from_month: dt.date, to_month: 
 
 def largest_npls(session: Session, *, scope: Scope, month: dt.date, segment: str | None = None,
                  limit: int | None = 200) -> pd.DataFrame:
-    """NPLs of a month, largest balance first, with borrower, cooperative and responsible officer."""
+    """NPLs of a month, largest balance first, with borrower, cooperative and responsible officer.
+
+    The rows are chosen on loan_month alone first (sorted, limited), and only those are joined to names and
+    looked up for their open assignment: joining the month's every NPL before the sort took 0.7 s at
+    1,000,000 loans. The loan is joined in the choice only when a segment or an officer scope needs it.
+    """
     cutoff = get_settings(session).segment_cutoff
     segment_col = segment_expr(cutoff)
-    responsible = (select(Assignment.loan_id, func.max(Assignment.id).label("assignment_id"))
-                   .where(Assignment.outcome == "open").group_by(Assignment.loan_id).subquery())
-    current = Assignment.__table__.alias("current_assignment")
-    responsible_officer = Officer.__table__.alias("responsible_officer")
-    stmt = (select(Loan.id, Loan.contract_no, Borrower.name, Cooperative.name, responsible_officer.c.name,
-                   LoanMonth.loan_class, LoanMonth.outstanding_cents, LoanMonth.days_past_due, segment_col,
-                   Loan.issue_date)
-            .join(Loan, Loan.id == LoanMonth.loan_id)
-            .join(Borrower, Borrower.id == Loan.borrower_id)
-            .join(Cooperative, Cooperative.id == LoanMonth.cooperative_id)
-            .outerjoin(responsible, responsible.c.loan_id == Loan.id)
-            .outerjoin(current, current.c.id == responsible.c.assignment_id)
-            .outerjoin(responsible_officer, responsible_officer.c.id == current.c.officer_id)
-            .where(and_(LoanMonth.month == month, LoanMonth.loan_class.in_(NPL_CLASSES)))
-            .order_by(LoanMonth.outstanding_cents.desc(), Loan.id))
+    chosen = (select(LoanMonth.loan_id, LoanMonth.cooperative_id, LoanMonth.loan_class, LoanMonth.outstanding_cents,
+                     LoanMonth.days_past_due)
+              .where(and_(LoanMonth.month == month, LoanMonth.loan_class.in_(NPL_CLASSES))))
+    if segment or scope.officer_id is not None:
+        chosen = chosen.join(Loan, Loan.id == LoanMonth.loan_id)
     if segment:
-        stmt = stmt.where(segment_col == segment)
-    stmt = scoped(stmt, scope, cooperative_col=LoanMonth.cooperative_id, officer_col=Loan.officer_id)
+        chosen = chosen.where(segment_col == segment)
+    chosen = scoped(chosen, scope, cooperative_col=LoanMonth.cooperative_id, officer_col=Loan.officer_id)
+    chosen = chosen.order_by(LoanMonth.outstanding_cents.desc(), LoanMonth.loan_id)
     if limit is not None:
-        stmt = stmt.limit(limit)
+        chosen = chosen.limit(limit)
+    chosen = chosen.subquery("chosen")
+    # the responsible officer: that of the loan's latest open assignment (highest id), as everywhere else
+    responsible = (select(Officer.name).join(Assignment, Assignment.officer_id == Officer.id)
+                   .where(Assignment.loan_id == chosen.c.loan_id, Assignment.outcome == "open")
+                   .order_by(Assignment.id.desc()).limit(1).correlate(chosen).scalar_subquery())
+    stmt = (select(Loan.id, Loan.contract_no, Borrower.name, Cooperative.name, responsible, chosen.c.loan_class,
+                   chosen.c.outstanding_cents, chosen.c.days_past_due, segment_col, Loan.issue_date)
+            .select_from(chosen)
+            .join(Loan, Loan.id == chosen.c.loan_id)
+            .join(Borrower, Borrower.id == Loan.borrower_id)
+            .join(Cooperative, Cooperative.id == chosen.c.cooperative_id)
+            .order_by(chosen.c.outstanding_cents.desc(), chosen.c.loan_id))
     return to_frame(session, stmt, ["loan_id", "contract_no", "borrower", "cooperative", "responsible_officer",
                                   "loan_class", "balance_cents", "days_past_due", "segment", "issue_date"])
 

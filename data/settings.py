@@ -6,7 +6,7 @@ import dataclasses
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data import aggregates
+from data import aggregates, summaries
 from data.audit import record
 from data.errors import ValidationError, require_role
 from data.models import Setting
@@ -30,9 +30,15 @@ def _store(session: Session, name: str, value: object) -> None:
 
 
 def seed(session: Session, settings: Settings) -> None:
-    """Write every setting (used by the demo generator and tests; not audited, no user yet)."""
+    """Write every setting (used by the demo generator and tests; not audited, no user yet). The loan-level
+    summaries that follow the cutoff or the evergreening window are rebuilt when either changes."""
+    before = get(session)
     for name in SETTING_NAMES:
         _store(session, name, getattr(settings, name))
+    if (before.segment_cutoff, before.evergreen_window_days) != (settings.segment_cutoff,
+                                                                 settings.evergreen_window_days):
+        session.flush()
+        summaries.rebuild_loan_summaries(session, settings)
 
 
 def update(session: Session, *, actor: Actor, changes: dict[str, str]) -> Settings:
@@ -60,6 +66,8 @@ def update(session: Session, *, actor: Actor, changes: dict[str, str]) -> Settin
     if changed.keys() & {"segment_cutoff", "substandard_days", "doubtful_days", "loss_days"}:
         # every month's old/new split depends on the cutoff, its hidden-NPL watch list on the thresholds
         aggregates.rebuild_all(session, history=False)
+    elif "evergreen_window_days" in changed:  # the evergreening pairs are found with the window
+        summaries.rebuild_evergreen_pairs(session)
     if changed:
         record(session, actor=actor, action="settings.update", entity="setting", entity_id=",".join(sorted(changed)),
                before={k: getattr(before, k) for k in changed}, after=changed)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Integer, and_, case, cast, extract, func, or_, select, union
+from sqlalchemy import Date, Integer, and_, case, cast, extract, func, literal_column, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from data.aggregates import segment_expr
 from data.frames import frame as to_frame
-from data.models import Borrower, Cooperative, Loan, LoanHistory, LoanMonth, Officer, PortfolioMonth, WatchMonth
+from data.models import (Borrower, Cooperative, EvergreenPair, Loan, LoanMonth, Officer, PortfolioMonth, VintageCell,
+                         WatchMonth)
 from data.scoping import scoped
 from data.settings import get as get_settings
 from data.watchlist import (WATCH_HIDDEN, WATCH_NORMAL_AT_RISK, WATCH_SPECIAL_MENTION, WATCH_UNDER_CLASSIFIED,
@@ -185,36 +186,40 @@ def get_under_classified_total(session: Session, *, scope: Scope, month: dt.date
 
 
 # --- Evergreening ---------------------------------------------------------------------------------------------------
-def _overdue_closings(month: dt.date):
-    """Loans repaid before ``month`` that were overdue in their last reported month, with their closing day
-    (domain.warning_rules.closing_day)."""
-    old = aliased(Loan)
-    return (select(old.id.label("loan_id"), old.borrower_id, old.issue_date,
-                   month_end_of(LoanHistory.last_month).label("closing_day"))
-            .join(LoanHistory, LoanHistory.loan_id == old.id)
-            .where(LoanHistory.last_month < month, LoanHistory.last_days_past_due > 0)).cte("overdue_closing")
+def _issue_date_not_indexed(session: Session):
+    """loan.issue_date, written on SQLite so that its index is not chosen: SQLite, without statistics, walked
+    the issue-date index over every loan of the period (436,000 at 1,000,000 loans) instead of the few loans
+    that refinance another (their own index). ``+column`` keeps the meaning; PostgreSQL decides itself."""
+    if session.get_bind().dialect.name == "sqlite":
+        return literal_column(f"+{Loan.__tablename__}.issue_date", Date)
+    return Loan.issue_date
 
 
 def _evergreening(session: Session, *, scope: Scope, first: dt.date, month: dt.date, segment: str | None):
-    """SQL for domain.warning_rules.evergreen_rules over loans issued from ``first`` to the end of ``month``."""
-    window = get_settings(session).evergreen_window_days
+    """SQL for domain.warning_rules.evergreen_rules over loans issued from ``first`` to the end of ``month``.
+
+    The window rule reads the evergreen_pair summary (data.summaries): the pairs whose old loan was repaid
+    before ``month``, the lowest old loan id per new loan.
+    """
     issued = Loan.issue_date.between(first, month_end(month))
-    closings = _overdue_closings(month)
-    gap = days_between(Loan.issue_date, closings.c.closing_day)
-    pairs = (select(Loan.id.label("new_id"), func.min(closings.c.loan_id).label("old_id"))
-             .join(closings, and_(closings.c.borrower_id == Loan.borrower_id, closings.c.loan_id != Loan.id,
-                                  closings.c.issue_date <= Loan.issue_date))
-             .where(issued, gap.between(-window, window))
-             .group_by(Loan.id)).subquery()
+    pairs = (select(EvergreenPair.new_loan_id.label("new_id"), func.min(EvergreenPair.old_loan_id).label("old_id"))
+             .where(EvergreenPair.old_last_month < month)
+             .group_by(EvergreenPair.new_loan_id)).subquery()
     linked, window_old, now = aliased(Loan), aliased(Loan), aliased(LoanMonth)
     by_link = Loan.refinances_loan_id.is_not(None)
     by_window = pairs.c.old_id.is_not(None)
     interest = Loan.purpose == INTEREST_PAYMENT_PURPOSE
     # the few suspects first, each found through an index (refinance link, purpose + issue date, the window
     # pairs), and only then their names and balances: joining first looked up every loan of the period
-    suspects = union(select(Loan.id.label("id")).where(issued, by_link),
+    # (each branch carries the period itself, so the outer query filters no loan and a planner cannot choose
+    # to read every loan of the period and hash-join the suspects to them, as PostgreSQL did)
+    paired = aliased(Loan)
+    # (a refinance link is a loan id, always > 0: written as a range so SQLite reads it from its index)
+    suspects = union(select(Loan.id.label("id")).where(_issue_date_not_indexed(session).between(first, month_end(month)),
+                                                       Loan.refinances_loan_id > 0),
                      select(Loan.id.label("id")).where(issued, interest),
-                     select(pairs.c.new_id.label("id"))).subquery()
+                     select(pairs.c.new_id.label("id")).join(paired, paired.id == pairs.c.new_id)
+                     .where(paired.issue_date.between(first, month_end(month)))).subquery()
     stmt = (select(Loan.id.label("loan_id"), Loan.contract_no, Borrower.name.label("borrower"),
                    Cooperative.name.label("cooperative"), Loan.cooperative_id, Officer.name.label("officer"),
                    Loan.officer_id, Loan.issue_date, Loan.principal_cents,
@@ -230,8 +235,7 @@ def _evergreening(session: Session, *, scope: Scope, first: dt.date, month: dt.d
             .outerjoin(linked, linked.id == Loan.refinances_loan_id)
             .outerjoin(pairs, pairs.c.new_id == Loan.id)
             .outerjoin(window_old, window_old.id == pairs.c.old_id)
-            .outerjoin(now, and_(now.loan_id == Loan.id, now.month == month))
-            .where(issued, or_(by_link, by_window, interest)))
+            .outerjoin(now, and_(now.loan_id == Loan.id, now.month == month)))
     return _restrict(session, stmt, scope, segment).subquery()
 
 
@@ -281,23 +285,23 @@ def list_new_npl_by_officer(session: Session, *, scope: Scope, month: dt.date) -
 
 def list_vintage_rows(session: Session, *, scope: Scope, month: dt.date) -> pd.DataFrame:
     """New-segment loans issued by the end of ``month`` by issue month x months on book of their first NPL
-    month (None: not NPL by ``month``): the input of domain.warning_rules.vintage_curves."""
-    cutoff = get_settings(session).segment_cutoff
-    first_npl = (select(LoanHistory.loan_id, LoanHistory.first_npl_month.label("first_npl"))
-                 .where(LoanHistory.first_npl_month <= month).subquery())
+    month (None: not NPL by ``month``): the input of domain.warning_rules.vintage_curves. Reads the vintage_cell
+    summary (data.summaries), bounded by months x cooperatives instead of every loan."""
+    first_npl = VintageCell.first_npl_month
 
     def month_index(column):
         return cast(extract("year", column), Integer) * 12 + cast(extract("month", column), Integer)
 
-    loans = (select(cast(extract("year", Loan.issue_date), Integer).label("issue_year"),
-                    cast(extract("month", Loan.issue_date), Integer).label("issue_month"),
-                    (month_index(first_npl.c.first_npl) - month_index(Loan.issue_date)).label("npl_mob"),
-                    Loan.principal_cents)
-             .outerjoin(first_npl, first_npl.c.loan_id == Loan.id)
-             .where(Loan.issue_date >= cutoff, Loan.issue_date <= month_end(month)))
-    loans = scoped(loans, scope, cooperative_col=Loan.cooperative_id, officer_col=Loan.officer_id).subquery()
-    keys = (loans.c.issue_year, loans.c.issue_month, loans.c.npl_mob)
-    stmt = select(*keys, func.count(), func.sum(loans.c.principal_cents)).group_by(*keys).order_by(*keys)
+    npl_mob = case((first_npl <= month, month_index(first_npl) - month_index(VintageCell.issue_month)))
+    cells = (select(cast(extract("year", VintageCell.issue_month), Integer).label("issue_year"),
+                    cast(extract("month", VintageCell.issue_month), Integer).label("issue_month"),
+                    npl_mob.label("npl_mob"), VintageCell.loan_count, VintageCell.principal_cents)
+             .where(VintageCell.segment == NEW, VintageCell.issue_month <= month))
+    # an officer scope sees no cell (the cells carry no officer; officers do not open the early-warning page)
+    cells = scoped(cells, scope, cooperative_col=VintageCell.cooperative_id).subquery()
+    keys = (cells.c.issue_year, cells.c.issue_month, cells.c.npl_mob)
+    stmt = (select(*keys, func.sum(cells.c.loan_count), func.sum(cells.c.principal_cents))
+            .group_by(*keys).order_by(*keys))
     frame = _frame(session, stmt, ["issue_year", "issue_month", "npl_mob", "loan_count", "principal_cents"],
                    ints=("issue_year", "issue_month", "loan_count", "principal_cents"))
     frame["npl_mob"] = frame.npl_mob.astype("Int64")

@@ -7,6 +7,7 @@ import itertools
 from sqlalchemy.orm import Session
 
 from data.audit import now
+from data.summaries import refresh_recovered, refresh_recovery_months
 from data.models import (AppUser, Assignment, Borrower, CollectionAction, Cooperative, Loan, LoanMonth, Officer,
                          Village)
 from data.passwords import hash_password
@@ -80,6 +81,8 @@ def action(s: Session, ln: Loan, off: Officer, day: dt.date, recovered: int, met
                            note="")
     s.add(row)
     s.flush()
+    refresh_recovered(s, assignment_ids=[row.assignment_id])  # as every writer of actions does
+    refresh_recovery_months(s, [day])
     return row
 
 

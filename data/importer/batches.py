@@ -22,6 +22,7 @@ from data.aggregates import rebuild_months
 from data.audit import now, record
 from data.bulk import insert_rows
 from data.errors import ValidationError, require_role
+from data.summaries import forget_loans
 from data.models import (Assignment, Borrower, CollectionAction, Cooperative, ForeclosedAsset, ImportBatch,
                          ImportBatchCooperative, ImportChange, ImportSnapshot, LegalCase, Loan, LoanHistory,
                          LoanMonth, WatchMonth)
@@ -160,6 +161,7 @@ def _delete_created(session: Session, created: dict[str, list[int]]) -> tuple[in
         session.execute(delete(LoanHistory).where(LoanHistory.loan_id.in_(chunk)))
         session.execute(delete(WatchMonth).where(WatchMonth.loan_id.in_(chunk)))
         session.execute(delete(Loan).where(Loan.id.in_(chunk)))
+    forget_loans(session, loans)  # their evergreening pairs and vintage cells
     candidates = sorted(borrowers & set(created.get("borrower", [])))
     removable = []
     for start_at in range(0, len(candidates), 900):

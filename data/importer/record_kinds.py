@@ -22,6 +22,7 @@ from data.importer.problems import Problems, shown
 from data.importer.rows import AS_WRITTEN
 from data.models import (Assignment, CollectionAction, Cooperative, ForeclosedAsset, LegalCase, Loan, Officer,
                          Village)
+from data.summaries import action_days, refresh_recovered, refresh_recovery_months
 from domain.reference_rules import code_problem
 from domain.scope import Actor
 
@@ -246,7 +247,9 @@ def write_assignments(ctx: Context, rows: list[dict]) -> dict[str, int]:
                 "assigned_on": v["assigned_on"], "target_cents": v["target"], "deadline": v["deadline"],
                 "outcome": v.get("outcome") or "open", "closed_on": v.get("closed_on")}
 
-    return _upsert_by_id(ctx, Assignment, rows, fields)
+    counts = _upsert_by_id(ctx, Assignment, rows, fields)
+    refresh_recovered(ctx.session, loan_ids=[v["loan_id"] for v in rows])  # a new one may cover no action yet
+    return counts
 
 
 def _covering_assignments(ctx: Context, loan_ids: list[int]) -> dict[int, list[tuple]]:
@@ -292,7 +295,12 @@ def write_actions(ctx: Context, rows: list[dict]) -> dict[str, int]:
                 "recovered_cents": v["recovered"], "cost_cents": v.get("cost") or 0, "outcome": _action_outcome(v),
                 "village_source": v.get("village_source"), "note": v.get("note") or ""}
 
-    return _upsert_by_id(ctx, CollectionAction, rows, fields)
+    days_before = action_days(ctx.session, [v["id"] for v in rows])  # an action imported again may move
+    counts = _upsert_by_id(ctx, CollectionAction, rows, fields)
+    # an action imported again may have moved to another assignment, always of the same loan (_same_loan)
+    refresh_recovered(ctx.session, loan_ids=[v["loan_id"] for v in rows])
+    refresh_recovery_months(ctx.session, days_before + [v["action_date"] for v in rows])
+    return counts
 
 
 def check_legal_cases(ctx: Context, rows: list[dict], numbers: list[int]) -> None:
