@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, SmallInteger,
-                        String, Text)
+from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, MetaData,
+                        SmallInteger, String, Text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from data.types import Cents, Code, IntPK, LongText, Month, OptionalCents, ShortText, Timestamp, fk
@@ -430,3 +430,16 @@ class ClassTransition(Base):
     to_class: Mapped[str] = mapped_column(String(20), primary_key=True)
     balance_cents: Mapped[Cents]
     loan_count: Mapped[int] = mapped_column(Integer)
+
+
+class TableVersion(Base):
+    """A counter per table, moved forward by every committed transaction that wrote rows of that table.
+
+    Why: app servers cache their reads; keying a cached read by the versions of the tables it read lets a
+    write invalidate only what it changed, on every app server and after a command-line import alike
+    (data/versions.py keeps the counters, components/store.py reads them once per page run).
+    """
+
+    __tablename__ = "table_version"
+    name: Mapped[str] = mapped_column(String(63), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
