@@ -1,0 +1,414 @@
+"""Browser benchmark: what a director waits for in Chromium, against a real app server.
+
+Why: the server-side benchmark (bench/run.py) times a page's script; a person waits for more: the JavaScript
+bundle (Streamlit's Plotly chunk alone is 4.7 MB), the websocket round trips, and the charts being laid out
+in the browser. Measured here with Playwright on a copy of a given database (the source is never modified):
+
+* **sign-in**: from the click on "Sign in" to every chart of the overview drawn (each plotly chart present
+  with its SVG laid out, the script finished, nothing stale);
+* **navigation**: from the click on a page's sidebar link to every chart of that page drawn;
+* **JavaScript bytes** from opening the address to the overview drawn: as sent on the wire, decoded, and as a
+  gzip-compressing reverse proxy would send them (docs/operations.md), plus the browser's main-thread time.
+
+Each run starts the server afresh and opens a new browser context: **cold** is that first sign-in (empty read
+caches, empty browser cache) and the first visit of each page; **warm** is the same browser signing in again
+(its cache kept, as a returning user) on the now warm server, and visiting each page again. The median (p50)
+of ``--runs`` runs is reported against the targets (sign-in < 3 s, any navigation < 1.5 s). With
+``--proxy`` the browser goes through nginx with gzip on (docs/operations.md), when nginx is installed.
+
+    python -m bench.browser --database /work/bench-data/g20000.db --database /tmp/browser/g200000.db
+    python bench/run.py --browser --url sqlite:////tmp/browser/g200000.db --no-write
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from components.i18n import translate  # noqa: E402
+from domain.roles import DIRECTOR, pages_for  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+USERNAME, PASSWORD = "director", "director-demo"
+SIGN_IN_TARGET_S = 3.0
+NAVIGATION_TARGET_S = 1.5
+TIMEOUT_MS = 180_000
+#: true once the page titled args[0] shows at least args[1] plotly charts, each laid out, and nothing is pending
+DRAWN = """([title, expected]) => {
+  const state = document.querySelector('[data-test-script-state]')?.getAttribute('data-test-script-state');
+  if (state !== 'notRunning') return false;
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (!main || main.querySelector('[data-stale="true"]')) return false;
+  if (![...main.querySelectorAll('h1')].some(h => h.textContent.trim().startsWith(title))) return false;
+  const charts = main.querySelectorAll('[data-testid="stPlotlyChart"]');
+  if (charts.length < expected) return false;
+  for (const chart of charts) {  // laid out when shown; one in a hidden tab only needs its SVG
+    const svg = chart.querySelector('.main-svg');
+    if (!svg || (chart.offsetParent !== null && svg.getBoundingClientRect().width === 0)) return false;
+  }
+  return true;
+}"""
+COUNT_CHARTS = "() => document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stPlotlyChart\"]').length"
+NGINX_CONF = """worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log;
+events {{ worker_connections 256; }}
+http {{
+  include /etc/nginx/mime.types;
+  access_log off;
+  client_body_temp_path {dir}/body; proxy_temp_path {dir}/proxy; fastcgi_temp_path {dir}/fastcgi;
+  uwsgi_temp_path {dir}/uwsgi; scgi_temp_path {dir}/scgi;
+  map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
+{gzip}
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{
+      proxy_pass http://127.0.0.1:{upstream};
+      proxy_http_version 1.1;
+      proxy_set_header Host $host;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection $connection_upgrade;
+      proxy_read_timeout 86400;
+    }}
+  }}
+}}
+"""
+#: the gzip settings docs/operations.md recommends (kept identical: the benchmark measures the documented setup)
+NGINX_GZIP = """  gzip on;
+  gzip_comp_level 6;
+  gzip_min_length 1024;
+  gzip_proxied any;
+  gzip_vary on;
+  gzip_types text/plain text/css application/javascript text/javascript application/json image/svg+xml;"""
+
+
+@dataclass
+class Bytes:
+    """JavaScript downloaded while opening the app and signing in."""
+
+    files: int = 0
+    wire: int = 0  # as received (compressed when the server or proxy compressed it)
+    decoded: int = 0
+    gzip: int = 0  # what gzip -6 (a reverse proxy's usual level) would have sent
+
+    def add(self, wire: int, body: bytes) -> None:
+        self.files += 1
+        self.wire += wire
+        self.decoded += len(body)
+        self.gzip += len(gzip.compress(body, 6))
+
+
+@dataclass
+class Result:
+    database: str
+    loans: int | None
+    proxy: bool
+    sign_in: dict[str, list[float]] = field(default_factory=lambda: {"cold": [], "warm": []})
+    navigation: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # page -> cold/warm -> seconds
+    main_thread: dict[str, list[float]] = field(default_factory=lambda: {"cold": [], "warm": []})
+    bytes_: dict[str, list[Bytes]] = field(default_factory=lambda: {"cold": [], "warm": []})
+    charts: dict[str, int] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------- servers
+@contextmanager
+def app_server(database: Path, port: int, log: Path) -> Iterator[str]:
+    """``streamlit run app.py`` on a loopback port; yields its URL once healthy, stops it afterwards."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "NPL_COOKIE_KEY": secrets.token_urlsafe(40)}
+    with open(log, "ab") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _wait_healthy(url: str, process: subprocess.Popen | None = None, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise SystemExit(f"the server at {url} stopped (exit {process.returncode})")
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"the server at {url} did not start")
+
+
+@contextmanager
+def gzip_proxy(upstream: int, port: int, work: Path) -> Iterator[int]:
+    """nginx in front of the app with the gzip settings of docs/operations.md; yields its port."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        raise SystemExit("--proxy needs nginx (apt-get install nginx-light)")
+    folder = work / "nginx"
+    folder.mkdir(exist_ok=True)
+    conf = folder / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(dir=folder, port=port, upstream=upstream, gzip=NGINX_GZIP))
+    subprocess.run([nginx, "-c", str(conf), "-p", str(folder), "-g", "daemon on;"], check=True)
+    try:
+        yield port
+    finally:
+        pid = (folder / "nginx.pid").read_text().strip() if (folder / "nginx.pid").exists() else None
+        if pid:
+            subprocess.run(["kill", pid], check=False)
+
+
+# ---------------------------------------------------------------------------------------------- browser
+def title(page_key: str) -> str:
+    return translate(f"nav.{page_key}", "en")
+
+
+def drawn(page, page_key: str, expected: int) -> None:
+    page.wait_for_function(DRAWN, arg=[title(page_key), expected], polling="raf", timeout=TIMEOUT_MS)
+
+
+def _main_thread_s(cdp) -> float:
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    return metrics.get("TaskDuration", 0.0)
+
+
+def sign_in(page, url: str, expected: int, cdp) -> tuple[float, float]:
+    """Open the app, fill the form, click Sign in; (seconds to the overview drawn, main-thread seconds)."""
+    page.goto(url)
+    page.get_by_label("Username", exact=True).fill(USERNAME)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    busy = _main_thread_s(cdp)
+    started = time.perf_counter()
+    page.get_by_role("button", name="Sign in").click()
+    drawn(page, "overview", expected)
+    return time.perf_counter() - started, _main_thread_s(cdp) - busy
+
+
+def navigate(page, page_key: str, expected: int) -> float:
+    """Click the page's sidebar link; seconds until its charts are drawn."""
+    link = page.locator(f'[data-testid="stSidebarNavLink"][href$="/{page_key}"]')
+    link.wait_for(timeout=TIMEOUT_MS)
+    started = time.perf_counter()
+    link.click()
+    drawn(page, page_key, expected)
+    return time.perf_counter() - started
+
+
+def settle(page) -> None:
+    """Wait until the script is done and a moment passes with nothing new (for counting charts)."""
+    for _ in range(3):
+        page.wait_for_timeout(700)
+        page.wait_for_function("() => document.querySelector('[data-test-script-state]')"
+                               "?.getAttribute('data-test-script-state') === 'notRunning'", timeout=TIMEOUT_MS)
+
+
+@contextmanager
+def watched(context) -> Iterator[list]:
+    """Every JavaScript response the context receives meanwhile (read for sizes afterwards)."""
+    responses: list = []
+
+    def keep(response) -> None:
+        if response.url.split("?")[0].endswith(".js"):
+            responses.append(response)
+    context.on("response", keep)
+    try:
+        yield responses
+    finally:
+        context.remove_listener("response", keep)
+
+
+def sizes(responses: list) -> Bytes:
+    out = Bytes()
+    for response in responses:
+        try:
+            body = response.body()
+            wire = response.request.sizes()["responseBodySize"]
+        except Exception:  # noqa: BLE001 - a response served from the memory cache has no body to read again
+            continue
+        out.add(wire if wire >= 0 else len(body), body)
+    return out
+
+
+def learn_charts(browser, url: str, pages: list[str]) -> dict[str, int]:
+    """How many charts each page shows on this database (counted after everything settled): what 'drawn'
+    waits for in the timed runs."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_label("Username", exact=True).fill(USERNAME)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Sign out", exact=True).wait_for(timeout=TIMEOUT_MS)
+    counts = {}
+    for page_key in pages:
+        if page_key != "overview":
+            page.locator(f'[data-testid="stSidebarNavLink"][href$="/{page_key}"]').click()
+        settle(page)
+        counts[page_key] = page.evaluate(COUNT_CHARTS)
+    context.close()
+    return counts
+
+
+def run_once(browser, url: str, result: Result, pages: list[str]) -> None:
+    """One cold and one warm pass on a freshly started server."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+    for state in ("cold", "warm"):
+        if state == "warm":
+            context.clear_cookies()
+        with watched(context) as responses:
+            seconds, busy = sign_in(page, url, result.charts["overview"], cdp)
+        result.sign_in[state].append(seconds)
+        result.main_thread[state].append(busy)
+        result.bytes_[state].append(sizes(responses))
+        for page_key in pages:
+            if page_key == "overview":
+                continue
+            spent = navigate(page, page_key, result.charts[page_key])
+            result.navigation.setdefault(page_key, {"cold": [], "warm": []})[state].append(spent)
+    context.close()
+
+
+def loans_in(database: Path) -> int | None:
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+            return int(conn.execute("SELECT count(*) FROM loan").fetchone()[0])
+    except sqlite3.Error:
+        return None
+
+
+def measure(database: Path, *, runs: int, port: int, proxy: bool, work: Path) -> Result:
+    """Copy the database, then ``runs`` times: start the server, sign in cold and warm, visit every page."""
+    from playwright.sync_api import sync_playwright
+
+    copy = work / f"{database.stem}-browser.db"
+    shutil.copy(database, copy)  # the app migrates and writes sign-ins: never into the given file
+    result = Result(database=str(database), loans=loans_in(database), proxy=proxy)
+    pages = pages_for(DIRECTOR)
+    log = work / "server.log"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            for n in range(runs + 1):
+                with app_server(copy, port, log) as url, ExitStackIf(proxy, upstream=port, work=work) as proxied:
+                    target = f"http://127.0.0.1:{proxied}" if proxied else url
+                    if n == 0:
+                        result.charts = learn_charts(browser, target, pages)
+                    else:
+                        run_once(browser, target, result, pages)
+                print(f"  {database.name}: {'charts counted' if n == 0 else f'run {n} of {runs} done'}",
+                      file=sys.stderr)
+        finally:
+            browser.close()
+    return result
+
+
+@contextmanager
+def ExitStackIf(proxy: bool, *, upstream: int, work: Path) -> Iterator[int | None]:  # noqa: N802 - reads as a with
+    if not proxy:
+        yield None
+        return
+    with gzip_proxy(upstream, upstream + 1, work) as port:
+        _wait_healthy(f"http://127.0.0.1:{port}")
+        yield port
+
+
+# ---------------------------------------------------------------------------------------------- report
+def p50(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def mark(seconds: float, target: float) -> str:
+    return "met" if seconds < target else "**missed**"
+
+
+def render(results: list[Result], runs: int) -> str:
+    lines = [f"### In the browser (Chromium, p50 of {runs} runs)", "",
+             "From the click on Sign in to every chart of the overview drawn, and from a sidebar click to every "
+             "chart of the page drawn (bench/browser.py; cold: fresh server and empty browser cache, warm: the "
+             "same browser again on the warm server).", ""]
+    for r in results:
+        size = f"{r.loans:,} loans" if r.loans else Path(r.database).name
+        via = " via nginx gzip" if r.proxy else ""
+        lines += [f"#### {size}{via}", "", "| measure | cold p50 s | warm p50 s | target | cold | warm |",
+                  "|---|---:|---:|---:|---|---|"]
+        cold, warm = p50(r.sign_in["cold"]), p50(r.sign_in["warm"])
+        lines.append(f"| sign-in → overview drawn ({r.charts.get('overview', 0)} charts) | {cold:.2f} | {warm:.2f} | "
+                     f"< {SIGN_IN_TARGET_S:g} | {mark(cold, SIGN_IN_TARGET_S)} | {mark(warm, SIGN_IN_TARGET_S)} |")
+        for page_key, times in r.navigation.items():
+            cold, warm = p50(times["cold"]), p50(times["warm"])
+            lines.append(f"| → {page_key} ({r.charts.get(page_key, 0)} charts) | {cold:.2f} | {warm:.2f} | "
+                         f"< {NAVIGATION_TARGET_S:g} | {mark(cold, NAVIGATION_TARGET_S)} | "
+                         f"{mark(warm, NAVIGATION_TARGET_S)} |")
+        lines += ["", "| JavaScript at sign-in | files | on the wire | decoded | gzip -6 would send | main thread s |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for state in ("cold", "warm"):
+            b = r.bytes_[state][len(r.bytes_[state]) // 2] if r.bytes_[state] else Bytes()
+            lines.append(f"| {state} | {b.files} | {b.wire / 1e6:.2f} MB | {b.decoded / 1e6:.2f} MB | "
+                         f"{b.gzip / 1e6:.2f} MB | {p50(r.main_thread[state]):.2f} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def as_json(results: list[Result]) -> str:
+    return json.dumps([{"database": r.database, "loans": r.loans, "proxy": r.proxy, "charts": r.charts,
+                        "sign_in": r.sign_in, "navigation": r.navigation, "main_thread": r.main_thread,
+                        "bytes": {s: [vars(b) for b in v] for s, v in r.bytes_.items()}} for r in results])
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.browser", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", action="append", type=Path, required=True,
+                        help="a SQLite database file (copied; repeat for several sizes)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per database; the median is kept (default 3)")
+    parser.add_argument("--port", type=int, default=8621, help="app server port (nginx: the next one)")
+    parser.add_argument("--proxy", action="store_true", help="through nginx with gzip (docs/operations.md)")
+    parser.add_argument("--json", type=Path, default=None, help="also write every measurement here")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    for database in args.database:
+        if not database.exists():
+            raise SystemExit(f"no such database: {database}")
+    with tempfile.TemporaryDirectory(prefix="npl-browser-bench-") as folder:
+        results = [measure(d, runs=args.runs, port=args.port, proxy=args.proxy, work=Path(folder))
+                   for d in args.database]
+    print(render(results, args.runs))
+    if args.json:
+        args.json.write_text(as_json(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
