@@ -534,6 +534,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     parser.add_argument("--tape-rows", type=int, default=None,
                         help="rows of the monthly tape imported at each size (default: the size's loans; 0: skip)")
+    parser.add_argument("--browser", action="store_true",
+                        help="measure in Chromium instead (bench/browser.py): sign-in to the overview drawn, "
+                             "navigation, JavaScript bytes; on the SQLite files of --url, --repeats runs each")
     return parser.parse_args(argv)
 
 
@@ -546,6 +549,10 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"unknown pages: {', '.join(sorted(unknown))}")
     if len(sizes) > 1 and "{loans}" not in args.url:
         raise SystemExit("several --loans sizes need {loans} in --url (one database per size)")
+    if args.browser:
+        from bench import browser
+        files = [make_url(url_for(args.url, n, args.months)).database or "" for n in sizes]
+        return browser.main([a for f in files for a in ("--database", f)] + ["--runs", str(args.repeats)])
     results = measure_sizes([url_for(args.url, n, args.months) for n in sizes], sizes, args.months, pages,
                             args.repeats, args.tape_rows)
     engine = engine_name(results[0].url)
