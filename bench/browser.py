@@ -67,7 +67,6 @@ DRAWN = """([title, expected]) => {
   }
   return true;
 }"""
-COUNT_CHARTS = "() => document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stPlotlyChart\"]').length"
 NGINX_CONF = """worker_processes 1;
 pid {dir}/nginx.pid;
 error_log {dir}/error.log;
@@ -120,6 +119,7 @@ class Result:
     sign_in: dict[str, list[float]] = field(default_factory=lambda: {"cold": [], "warm": []})
     navigation: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # page -> cold/warm -> seconds
     main_thread: dict[str, list[float]] = field(default_factory=lambda: {"cold": [], "warm": []})
+    server_cpu: dict[str, list[float]] = field(default_factory=lambda: {"cold": [], "warm": []})
     bytes_: dict[str, list[Bytes]] = field(default_factory=lambda: {"cold": [], "warm": []})
     charts: dict[str, int] = field(default_factory=dict)
 
@@ -135,6 +135,7 @@ def app_server(database: Path, port: int, log: Path) -> Iterator[str]:
              "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+    _SERVER_PIDS[url] = process.pid
     try:
         _wait_healthy(url, process)
         yield url
@@ -144,6 +145,16 @@ def app_server(database: Path, port: int, log: Path) -> Iterator[str]:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+#: URL -> process id of the app servers started here (their CPU time is read from /proc)
+_SERVER_PIDS: dict[str, int] = {}
+
+
+def server_cpu_s(url: str) -> float:
+    """User + system CPU seconds the app server at ``url`` has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{_SERVER_PIDS[url]}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _wait_healthy(url: str, process: subprocess.Popen | None = None, seconds: float = 120) -> None:
@@ -197,6 +208,7 @@ def sign_in(page, url: str, expected: int, cdp) -> tuple[float, float]:
     page.goto(url)
     page.get_by_label("Username", exact=True).fill(USERNAME)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
+    idle(page)  # a click while the sign-in page still runs can be lost
     busy = _main_thread_s(cdp)
     started = time.perf_counter()
     page.get_by_role("button", name="Sign in").click()
@@ -214,12 +226,9 @@ def navigate(page, page_key: str, expected: int) -> float:
     return time.perf_counter() - started
 
 
-def settle(page) -> None:
-    """Wait until the script is done and a moment passes with nothing new (for counting charts)."""
-    for _ in range(3):
-        page.wait_for_timeout(700)
-        page.wait_for_function("() => document.querySelector('[data-test-script-state]')"
-                               "?.getAttribute('data-test-script-state') === 'notRunning'", timeout=TIMEOUT_MS)
+def idle(page) -> None:
+    page.wait_for_function("() => document.querySelector('[data-test-script-state]')"
+                           "?.getAttribute('data-test-script-state') === 'notRunning'", timeout=TIMEOUT_MS)
 
 
 class Downloads:
@@ -281,29 +290,26 @@ def _gzip_size(url: str) -> int:
 _GZIP_SIZES: dict[str, int] = {}
 
 
-def learn_charts(browser, url: str, pages: list[str]) -> dict[str, int]:
-    """How many charts each page shows on this database (counted after everything settled): what 'drawn'
-    waits for in the timed runs."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    page.goto(url)
-    page.get_by_label("Username", exact=True).fill(USERNAME)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Sign out", exact=True).wait_for(timeout=TIMEOUT_MS)
+def charts_by_page(database: Path, pages: list[str]) -> dict[str, int]:
+    """How many plotly charts each page sends the director on this database (its script run once through
+    AppTest, as bench/run.py does): what 'drawn' waits for in the browser. Counted on the server side, since a
+    browser still loading the Plotly chunk shows none yet."""
+    from bench import run as server_bench
+
+    server_bench.point_app_at(f"sqlite:///{database}")
     counts = {}
     for page_key in pages:
-        if page_key != "overview":
-            page.locator(f'[data-testid="stSidebarNavLink"][href$="/{page_key}"]').click()
-        settle(page)
-        counts[page_key] = page.evaluate(COUNT_CHARTS)
-    context.close()
+        at, _ = server_bench.run_page(ROOT / "pages" / f"{page_key}.py", username=USERNAME, cold=True)
+        if at.exception:
+            raise SystemExit(f"the {page_key} page failed: {at.exception[0].value}")
+        counts[page_key] = len(at.get("plotly_chart"))
     return counts
 
 
-def run_once(browser, url: str, result: Result, pages: list[str]) -> None:
-    """One cold and one warm pass on a freshly started server."""
+def run_once(browser, url: str, result: Result, pages: list[str], server: str) -> None:
+    """One cold and one warm pass on a freshly started server (``server``: its own URL, for its CPU time)."""
     context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Performance.enable")
@@ -312,12 +318,15 @@ def run_once(browser, url: str, result: Result, pages: list[str]) -> None:
         if state == "warm":
             context.clear_cookies()
         downloads.reset()
+        cpu = server_cpu_s(server)
         seconds, busy = sign_in(page, url, result.charts["overview"], cdp)
+        result.server_cpu[state].append(server_cpu_s(server) - cpu)
         result.sign_in[state].append(seconds)
         result.main_thread[state].append(busy)
         result.bytes_[state].append(downloads.total())
         b = result.bytes_[state][-1]
-        print(f"    {state} sign-in {seconds:.2f} s (main thread {busy:.2f} s); JavaScript {b.files} files, "
+        print(f"    {state} sign-in {seconds:.2f} s (main thread {busy:.2f} s, server CPU "
+              f"{result.server_cpu[state][-1]:.2f} s); JavaScript {b.files} files, "
               f"{b.cached} from cache, {b.wire / 1e6:.2f} MB received, {b.decoded / 1e6:.2f} MB decoded",
               file=sys.stderr, flush=True)
         for page_key in pages:
@@ -339,27 +348,26 @@ def loans_in(database: Path) -> int | None:
         return None
 
 
-def measure(database: Path, *, runs: int, port: int, proxy: bool, work: Path) -> Result:
-    """Copy the database, then ``runs`` times: start the server, sign in cold and warm, visit every page."""
+def measure(database: Path, *, runs: int, port: int, proxy: bool, work: Path,
+            pages: list[str] | None = None) -> Result:
+    """Copy the database, then ``runs`` times: start the server, sign in cold and warm, visit every page
+    (``pages``: the director's pages, overview first, or those given)."""
     from playwright.sync_api import sync_playwright
 
     copy = work / f"{database.stem}-browser.db"
     shutil.copy(database, copy)  # the app migrates and writes sign-ins: never into the given file
     result = Result(database=str(database), loans=loans_in(database), proxy=proxy)
-    pages = pages_for(DIRECTOR)
+    pages = pages or pages_for(DIRECTOR)
+    result.charts = charts_by_page(copy, pages)
+    print(f"  {database.name}: charts per page {result.charts}", file=sys.stderr)
     log = work / "server.log"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            for n in range(runs + 1):
+            for n in range(1, runs + 1):
                 with app_server(copy, port, log) as url, ExitStackIf(proxy, upstream=port, work=work) as proxied:
-                    target = f"http://127.0.0.1:{proxied}" if proxied else url
-                    if n == 0:
-                        result.charts = learn_charts(browser, target, pages)
-                    else:
-                        run_once(browser, target, result, pages)
-                print(f"  {database.name}: {'charts counted' if n == 0 else f'run {n} of {runs} done'}",
-                      file=sys.stderr)
+                    run_once(browser, f"http://127.0.0.1:{proxied}" if proxied else url, result, pages, url)
+                print(f"  {database.name}: run {n} of {runs} done", file=sys.stderr)
         finally:
             browser.close()
     return result
@@ -403,11 +411,12 @@ def render(results: list[Result], runs: int) -> str:
                          f"< {NAVIGATION_TARGET_S:g} | {mark(cold, NAVIGATION_TARGET_S)} | "
                          f"{mark(warm, NAVIGATION_TARGET_S)} |")
         lines += ["", "| JavaScript, opening the app to the overview drawn | files (from cache) | on the wire | "
-                      "decoded | gzip -6 would send | main thread p50 s |", "|---|---:|---:|---:|---:|---:|"]
+                      "decoded | gzip -6 would send | browser main thread p50 s | server CPU p50 s |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
         for state in ("cold", "warm"):
             b = r.bytes_[state][len(r.bytes_[state]) // 2] if r.bytes_[state] else Bytes()
             lines.append(f"| {state} | {b.files} ({b.cached}) | {b.wire / 1e6:.2f} MB | {b.decoded / 1e6:.2f} MB | "
-                         f"{b.gzip / 1e6:.2f} MB | {p50(r.main_thread[state]):.2f} |")
+                         f"{b.gzip / 1e6:.2f} MB | {p50(r.main_thread[state]):.2f} | {p50(r.server_cpu[state]):.2f} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -415,6 +424,7 @@ def render(results: list[Result], runs: int) -> str:
 def as_json(results: list[Result]) -> str:
     return json.dumps([{"database": r.database, "loans": r.loans, "proxy": r.proxy, "charts": r.charts,
                         "sign_in": r.sign_in, "navigation": r.navigation, "main_thread": r.main_thread,
+                        "server_cpu": r.server_cpu,
                         "bytes": {s: [vars(b) for b in v] for s, v in r.bytes_.items()}} for r in results])
 
 
