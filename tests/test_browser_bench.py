@@ -70,7 +70,9 @@ def test_one_real_run_on_the_demo_database(demo_db_url, tmp_path):
     assert set(result.navigation) == {"decisions"}
     cold, warm = result.bytes_["cold"][0], result.bytes_["warm"][0]
     assert cold.decoded > 1_000_000 and cold.gzip < cold.decoded / 2, "the bundle was downloaded, uncompressed"
-    assert warm.cached == warm.files and warm.wire == 0, "a returning browser downloads no JavaScript again"
+    # a returning browser takes Streamlit's hashed bundle from its cache (only the components' few small
+    # files, served no-cache, come again)
+    assert warm.gzip == 0 and warm.cached >= warm.files - 10 and warm.wire < cold.wire / 10
 
 
 def browser_port() -> int:
