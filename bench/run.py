@@ -543,6 +543,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--user", default=None,
                         help="demo user for the pages their role may open, as username:role "
                              "(e.g. supervisor_c1:supervisor); default: director, admin, officer")
+    parser.add_argument("--browser", action="store_true",
+                        help="measure in Chromium instead (bench/browser.py): sign-in to the overview drawn, "
+                             "navigation, JavaScript bytes; on the SQLite files of --url, --repeats runs each")
     return parser.parse_args(argv)
 
 
@@ -557,6 +560,10 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"unknown pages: {', '.join(sorted(unknown))}")
     if len(sizes) > 1 and "{loans}" not in args.url:
         raise SystemExit("several --loans sizes need {loans} in --url (one database per size)")
+    if args.browser:
+        from bench import browser
+        files = [make_url(url_for(args.url, n, args.months)).database or "" for n in sizes]
+        return browser.main([a for f in files for a in ("--database", f)] + ["--runs", str(args.repeats)])
     results = measure_sizes([url_for(args.url, n, args.months) for n in sizes], sizes, args.months, pages,
                             args.repeats, args.tape_rows)
     engine = engine_name(results[0].url)

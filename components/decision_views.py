@@ -32,6 +32,8 @@ from domain.decisions import APPROVED, KINDS, PENDING, REJECTED, REVIEW_RATINGS,
 STATUS_COLORS = {PENDING: CLASS_COLORS["special_mention"], APPROVED: CLASS_COLORS["normal"],
                  REJECTED: CLASS_COLORS["closed"], REVOKED: CLASS_COLORS["doubtful"]}
 QUEUE_LIMIT = 50
+#: session_state key of the decision the queue showed last: (id, its row)
+SHOWN_KEY = "queue.shown"
 TABLE_LIMIT = 200
 AUDIT_LIMIT = 500
 ANY = "any"
@@ -244,9 +246,26 @@ def decision_details(row: pd.Series, symbol: str) -> None:
     st.text(row.reason)
 
 
+def _pressed_meanwhile(rows: dict[int, pd.Series]) -> dict[int, pd.Series]:
+    """The decision shown at the last run, when its Approve or Reject was pressed and it has left the queue since.
+
+    Why: the queue is read afresh at each run, so a decision another director decided a moment ago (on this
+    or another app server) is gone from it by the run that carries this director's click. Without its form
+    the click would be lost silently; kept for this run, the command answers that it is no longer pending.
+    """
+    shown = st.session_state.get(SHOWN_KEY)
+    if shown is None or shown[0] in rows:
+        return {}
+    decision_id, row = shown
+    pressed = any(st.session_state.get(f"queue.{verb}.{decision_id}") for verb in ("approve", "reject"))
+    return {decision_id: row} if pressed else {}
+
+
 def decide_form(viewer: Viewer, queue: pd.DataFrame, *, symbol: str) -> None:
     """The approver's queue: a bounded table, then one chosen decision with approve / reject and a comment."""
-    if queue.empty:
+    rows = {int(r.id): r for _, r in queue.iterrows()}
+    rows.update(_pressed_meanwhile(rows))
+    if not rows:
         st.info(t("decisions.queue.empty"))
         return
     st.dataframe(for_display(queue)[["id", "officer", "cooperative", "kind", "amount_cents", "months",
@@ -254,9 +273,9 @@ def decide_form(viewer: Viewer, queue: pd.DataFrame, *, symbol: str) -> None:
                  .assign(amount_cents=lambda f: f.amount_cents.astype("float64") / 100)
                  .rename(columns=history_labels()), hide_index=True, width="stretch",
                  column_config={t("decisions.col.amount"): st.column_config.NumberColumn(format=f"{symbol}%,.2f")})
-    rows = {int(r.id): r for _, r in queue.iterrows()}
     chosen = st.selectbox(t("decisions.queue.choose"), list(rows), key="queue.decision",
                           format_func=lambda i: f"#{i} · {rows[i].officer} · {label('kind', rows[i].kind)}")
+    st.session_state[SHOWN_KEY] = (chosen, rows[chosen])
     decision_details(rows[chosen], symbol)
     with st.form(f"queue.form.{chosen}", clear_on_submit=False):
         comment = st.text_area(t("decisions.field.comment"), key=f"queue.comment.{chosen}",

@@ -155,7 +155,7 @@ def _run_tapes(viewer: Viewer, uploads: list, *, write: bool, allow_shrink: bool
                 **options):
             outcome.append((month_file.label, result))
         if write:
-            store.invalidate_all()
+            store.written_elsewhere()
         return outcome
     except (ValidationError, PermissionError) as error:
         return _refusal(error)

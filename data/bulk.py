@@ -14,6 +14,8 @@ from operator import itemgetter
 from sqlalchemy import Date, DateTime, Table, insert
 from sqlalchemy.orm import Session
 
+from data.versions import mark_written
+
 #: rows per Core executemany batch (the fallback path)
 CORE_BATCH = 10_000
 #: below this many rows PostgreSQL's COPY is not worth its set-up
@@ -47,12 +49,14 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
     quote = dialect.identifier_preparer.quote
     names = ", ".join(quote(c) for c in columns)
     if dialect.name == "postgresql" and len(rows) >= COPY_MIN_ROWS:
+        mark_written(session, table.name)  # COPY and the driver's executemany are not seen by SQLAlchemy
         with session.connection().connection.driver_connection.cursor() as cursor:
             with cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row([row[c] for c in columns])
         return
     if dialect.name == "sqlite" and not any(isinstance(table.c[c].type, DateTime) for c in columns):
+        mark_written(session, table.name)
         statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join('?' * len(columns))})"
         session.connection().connection.driver_connection.executemany(statement, _sqlite_values(table, columns, rows))
         return

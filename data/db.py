@@ -14,6 +14,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from data import versions  # noqa: F401 - installs the listeners that move table versions at commit
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "npl.db"
 DEFAULT_URL = f"sqlite:///{DEFAULT_SQLITE_PATH}"

@@ -523,3 +523,14 @@ class RecoveryMonth(Base):
     recovered_cents: Mapped[Cents]
     cost_cents: Mapped[Cents]
     actions: Mapped[int] = mapped_column(Integer)
+class TableVersion(Base):
+    """A counter per table, moved forward by every committed transaction that wrote rows of that table.
+
+    Why: app servers cache their reads; keying a cached read by the versions of the tables it read lets a
+    write invalidate only what it changed, on every app server and after a command-line import alike
+    (data/versions.py keeps the counters, components/store.py reads them once per page run).
+    """
+
+    __tablename__ = "table_version"
+    name: Mapped[str] = mapped_column(String(63), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)

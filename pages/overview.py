@@ -28,9 +28,12 @@ report_button(viewer, ctx, chosen.last, key="overview.report", scope=chosen.scop
 class_names = {c: label("class", c) for c in (*CLASSES, NEW_LOAN, CLOSED_LOAN)}
 in_period = balances[balances.month >= chosen.first]
 segment_rows = in_period if chosen.segment is None else in_period[in_period.segment == chosen.segment]
-npl_tab, segment_tab, all_tab = st.tabs([t("overview.tab.npl"), t("overview.tab.segment"), t("overview.tab.all")])
+# a tab's charts are built only while it is open (switching reruns): hidden charts cost the browser as much
+# as shown ones, and the overview is what every sign-in waits for
+npl_tab, segment_tab, all_tab = st.tabs([t("overview.tab.npl"), t("overview.tab.segment"), t("overview.tab.all")],
+                                        key="overview.tab", on_change="rerun")
 flow_rows = flow_views.read_rows(chosen, ctx)
-with npl_tab:
+if npl_tab.open is not False:
     npl_pivot = figures.class_pivot(segment_rows, classes=NPL_CLASSES)
     target, start = None, None
     if ctx.settings.npl_reduction_target_pct > 0 and not npl_pivot.empty:
@@ -43,15 +46,16 @@ with npl_tab:
         total_name=t("overview.total_npl"), target=target,
         target_name=t("overview.target", pct=ctx.settings.npl_reduction_target_pct))
     flow_views.add_forecast(npl_chart, forecast, figures.npl_balance(segment_rows, chosen.last), chosen, symbol)
-    st.plotly_chart(npl_chart, key="chart.npl")
-    flow_views.forecast_verdict(flow_rows, forecast, target, ctx)
-with segment_tab:
-    st.plotly_chart(charts.stacked_balances(
+    npl_tab.plotly_chart(npl_chart, key="chart.npl")
+    with npl_tab:
+        flow_views.forecast_verdict(flow_rows, forecast, target, ctx)
+if segment_tab.open is not False:
+    segment_tab.plotly_chart(charts.stacked_balances(
         figures.npl_by_segment(in_period), names={s: label("segment", s) for s in ("old", "new")},
         colors=charts.segment_colors(), symbol=symbol, title=t("overview.chart.segment"),
         total_name=t("overview.total_npl")), key="chart.segment")
-with all_tab:
-    st.plotly_chart(charts.stacked_balances(
+if all_tab.open is not False:
+    all_tab.plotly_chart(charts.stacked_balances(
         figures.class_pivot(segment_rows), names=class_names, colors=charts.class_colors(), symbol=symbol,
         title=t("overview.chart.all")), key="chart.all")
 
@@ -73,8 +77,11 @@ if from_month < to_month:
     left.metric(t("overview.cured"), share(figures.cure_share(moves)), help=t("overview.cured_help"), border=True)
     right.metric(t("overview.downgraded"), share(figures.normal_downgrade_share(moves)),
                  help=t("overview.downgraded_help"), border=True)
-    balance_tab, count_tab = st.tabs([t("common.balance"), t("common.count")])
+    balance_tab, count_tab = st.tabs([t("common.balance"), t("common.count")], key="overview.migration_tab",
+                                     on_change="rerun")
     for tab, value, money_symbol in ((balance_tab, "balance_cents", symbol), (count_tab, "loan_count", None)):
+        if tab.open is False:
+            continue
         matrix = figures.migration_matrix(moves, value)
         tab.plotly_chart(charts.heatmap(matrix, row_names=class_names, col_names=class_names,
                                         title=t("overview.migration_title", first=month(from_month),

@@ -35,7 +35,15 @@ def test_director_sees_the_data_layers_figures(facts):
     assert _metric(at, "Old-stock NPLs") == money(snap.old_npl_cents, "¥", compact=True)
     assert _metric(at, "New NPLs") == money(snap.new_npl_cents, "¥", compact=True)
     assert _metric(at, "NPL ratio") == f"{snap.npl_ratio * 100:.2f} %"
-    assert len(at.get("plotly_chart")) >= 5  # three trend views, the cooperatives, two matrices
+    # the open tabs' charts only: the NPL trend, the cooperatives, the balance matrix
+    assert [c.key for c in at.get("plotly_chart")] == ["chart.npl", "chart.cooperatives",
+                                                       "chart.migration.balance_cents"]
+    for tabs, label, chart in (("overview.tab", "Old stock vs new NPLs", "chart.segment"),
+                               ("overview.tab", "All five classes", "chart.all"),
+                               ("overview.migration_tab", "Loans", "chart.migration.loan_count")):
+        at.session_state[tabs] = label  # what a click on the tab does: the page runs again with it open
+        at.run()
+        assert not at.exception and chart in [c.key for c in at.get("plotly_chart")], label
 
 
 def test_cooperative_and_segment_filters_change_the_figures(facts):

@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
 import json
 
 import jwt
 import pytest
-import streamlit as st
 from sqlalchemy import func, select, update
 
 from data import sessions, users
@@ -225,25 +223,35 @@ def test_record_login_starts_a_session_with_its_audit_row(world):
         assert s.scalar(select(func.count()).select_from(UserSession)) == 1
 
 
-_calls = itertools.count()
+def open_sessions(session) -> int:
+    """A read of the session table, cached through store.read like a page's reads."""
+    return int(session.scalar(select(func.count()).select_from(UserSession).where(UserSession.ended_at.is_(None))))
 
 
-@st.cache_data
-def _cached_probe() -> int:
-    return next(_calls)
-
-
-def test_sign_in_and_session_bookkeeping_leave_the_read_cache_alone(demo_db_url):
-    """store.write empties every user's cached reads; sign-ins and session rows go through store.bookkeep."""
+def test_sign_in_and_session_bookkeeping_leave_the_read_cache_alone(demo_db_url, monkeypatch):
+    """A sign-in moves only the versions of the session, user and audit tables: another user's cached chart
+    read is served as it was, while a read of the sessions sees the new one at once (no cache emptied)."""
     from components import store
+    from data import portfolio
+    from domain.scope import Scope
 
-    first = _cached_probe()
+    months = store.read(portfolio.list_months)
+    arguments = dict(scope=Scope.union(), first=months[0], last=months[-1])
+    chart = store.read(portfolio.balances_by_month, **arguments)
+    before = store.read(open_sessions)
     session_id = store.bookkeep(users.record_login, username="auditor")
     store.bookkeep(sessions.touch, session_id=session_id, at=now() + dt.timedelta(minutes=2))
     store.bookkeep(users.record_failed_login, username="nobody")
-    assert _cached_probe() == first, "the cache survived"
-    store.write(sessions.end, session_id=session_id, reason="test")  # the control: write does clear it
-    assert _cached_probe() != first
+    assert store.read(open_sessions) == before + 1, "the session read follows the sign-in"
+
+    def read_again(*_args, **_kwargs):
+        raise AssertionError("the chart's cached read was emptied by a sign-in")
+    original = portfolio.balances_by_month
+    monkeypatch.setattr(portfolio, "balances_by_month", read_again)
+    assert store.read(original, **arguments).equals(chart), "the chart's cache survived"
+    monkeypatch.setattr(portfolio, "balances_by_month", original)
+    store.write(sessions.end, session_id=session_id, reason="test")
+    assert store.read(open_sessions) == before
 
 
 # ------------------------------------------------------------------------------------------------ real cookie
