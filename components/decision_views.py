@@ -16,6 +16,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.format import number, money_column
+from components.charts import localized
 from components import forms, store, tables
 from components.auth import Viewer
 from components.format import money, plain, to_cents
@@ -148,13 +150,13 @@ def kpi_row(counts: pd.DataFrame, *, queue_size: int | None, symbol: str) -> lis
         return int(rows[column].sum())
 
     sanctions = [k for k in KINDS if k != REWARD]
-    row = [Kpi(t("decisions.kpi.pending"), f"{total([PENDING]):,}", help=t("decisions.kpi.pending_help")),
-           Kpi(t("decisions.kpi.sanctions"), f"{total([APPROVED], sanctions):,}",
+    row = [Kpi(t("decisions.kpi.pending"), number(total([PENDING])), help=t("decisions.kpi.pending_help")),
+           Kpi(t("decisions.kpi.sanctions"), number(total([APPROVED], sanctions)),
                help=t("decisions.kpi.sanctions_help")),
            Kpi(t("decisions.kpi.rewards"), money(total([APPROVED], [REWARD], "amount_cents"), symbol, compact=True),
                help=t("decisions.kpi.rewards_help", count=total([APPROVED], [REWARD])))]
     if queue_size is not None:
-        row.append(Kpi(t("decisions.kpi.my_queue"), f"{queue_size:,}", help=t("decisions.kpi.my_queue_help")))
+        row.append(Kpi(t("decisions.kpi.my_queue"), number(queue_size), help=t("decisions.kpi.my_queue_help")))
     return row
 
 
@@ -170,7 +172,7 @@ def kind_status_chart(counts: pd.DataFrame, *, kind_names: dict[str, str], statu
                     marker_color=STATUS_COLORS[status], hovertemplate="%{y:,d}")
     fig.update_layout(barmode="stack", title=title, height=340, margin=dict(l=10, r=10, t=40, b=10),
                       legend=dict(orientation="h", y=-0.2))
-    return fig
+    return localized(fig)
 
 
 # ----------------------------------------------------------------------------------------------- forms
@@ -252,7 +254,7 @@ def decide_form(viewer: Viewer, queue: pd.DataFrame, *, symbol: str) -> None:
                                      "effective_on", "proposed_by", "proposed_at"]]
                  .assign(amount_cents=lambda f: f.amount_cents.astype("float64") / 100)
                  .rename(columns=history_labels()), hide_index=True, width="stretch",
-                 column_config={t("decisions.col.amount"): st.column_config.NumberColumn(format=f"{symbol}%,.2f")})
+                 column_config={t("decisions.col.amount"): st.column_config.NumberColumn(format=money_column(symbol, 2))})
     rows = {int(r.id): r for _, r in queue.iterrows()}
     chosen = st.selectbox(t("decisions.queue.choose"), list(rows), key="queue.decision",
                           format_func=lambda i: f"#{i} · {rows[i].officer} · {label('kind', rows[i].kind)}")

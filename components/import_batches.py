@@ -10,6 +10,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from components.format import number
 from components import store
 from components.auth import Viewer
 from components.format import month as month_text
@@ -60,5 +61,5 @@ def batches_section(viewer: Viewer, key: str) -> None:
                 st.error(f"{t('frame.forbidden')} {t('common.nothing_written')}")
                 return
             st.session_state[f"{key}.withdrawn"] = t("import.withdrawn", batch=chosen,
-                                                     **{k: f"{v:,}" for k, v in counts.items()})
+                                                     **{k: number(v) for k, v in counts.items()})
             st.rerun()

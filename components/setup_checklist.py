@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.format import number
 from components import store
 from components.auth import Viewer
 from components.i18n import t
@@ -30,4 +31,4 @@ def show(viewer: Viewer) -> None:
             status = t("setup.status.done") if finished else t("setup.status.todo")
             # only the catalogs' own words and numbers reach markdown here, never a record's name
             st.markdown(f"{DONE_ICON if finished else TODO_ICON} {number}. **{t(f'setup.step.{step}')}**: "
-                        f"{counts[step]:,} ({status}) · {t(f'setup.where.{step}')}")
+                        f"{number(counts[step])} ({status}) · {t(f'setup.where.{step}')}")

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from components.format import number, money_column
 from components import store
 from components.i18n import t
 from data import export
@@ -62,10 +63,10 @@ def downloads(source: Source, *, filename: str, key: str) -> None:
 
 def show_display(display: pd.DataFrame, *, money_headers: list[str], symbol: str, total: int | None = None) -> None:
     """A display-ready table (translated headers, money in currency units) with 'showing N of M'."""
-    config = {header: st.column_config.NumberColumn(format=f"{symbol}%,.2f") for header in money_headers}
+    config = {header: st.column_config.NumberColumn(format=money_column(symbol, 2)) for header in money_headers}
     st.dataframe(display, hide_index=True, width="stretch", column_config=config)
     if total is not None and total > len(display):
-        st.caption(t("table.showing", shown=f"{len(display):,}", total=f"{total:,}"))
+        st.caption(t("table.showing", shown=number(len(display)), total=number(total)))
 
 
 def show(frame: pd.DataFrame, *, labels: dict[str, str], money: list[str], symbol: str, key: str,
