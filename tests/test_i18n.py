@@ -87,7 +87,7 @@ def test_translate_fills_values_and_falls_back_to_english_then_the_key(monkeypat
     ("en", 1, "1 row is valid. Nothing has been written yet."),
     ("en", 1200, "1,200 rows are valid. Nothing has been written yet."),
     ("es", 1, "1 fila es válida. Aún no se ha escrito nada."),
-    ("es", 1200, "1200 filas son válidas. Aún no se ha escrito nada."),
+    ("es", 1200, "1.200 filas son válidas. Aún no se ha escrito nada."),
     ("es", 12000, "12.000 filas son válidas. Aún no se ha escrito nada."),
     ("zh", 1200, "1,200 行有效，尚未写入任何内容。"),
 ])
