@@ -39,7 +39,7 @@ MONEY_COLUMNS = ["book_value_cents", "appraisal_cents", "proceeds_cents", "lease
 
 
 def balance_sheet_label(on_balance_sheet: bool) -> str:
-    return t("balance_sheet.on" if on_balance_sheet else "balance_sheet.off")
+    return t("balance_sheet.on") if on_balance_sheet else t("balance_sheet.off")
 
 
 # ----------------------------------------------------------------------------------------------- KPIs

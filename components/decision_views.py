@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.format import number, money_column
+from components.format import number
 from components.charts import localized
 from components import forms, store, tables
 from components.auth import Viewer
@@ -250,11 +250,12 @@ def decide_form(viewer: Viewer, queue: pd.DataFrame, *, symbol: str) -> None:
     if queue.empty:
         st.info(t("decisions.queue.empty"))
         return
-    st.dataframe(for_display(queue)[["id", "officer", "cooperative", "kind", "amount_cents", "months",
-                                     "effective_on", "proposed_by", "proposed_at"]]
-                 .assign(amount_cents=lambda f: f.amount_cents.astype("float64") / 100)
-                 .rename(columns=history_labels()), hide_index=True, width="stretch",
-                 column_config={t("decisions.col.amount"): st.column_config.NumberColumn(format=money_column(symbol, 2))})
+    amount = t("decisions.col.amount")
+    waiting = tables.dashes(for_display(queue)[["id", "officer", "cooperative", "kind", "amount_cents", "months",
+                                         "effective_on", "proposed_by", "proposed_at"]]
+                     .assign(amount_cents=lambda f: f.amount_cents.astype("float64") / 100)
+                     .rename(columns=history_labels()), money_headers=[amount], symbol=symbol)
+    st.dataframe(waiting, hide_index=True, width="stretch", column_config=tables.money_config(waiting, [amount], symbol))
     rows = {int(r.id): r for _, r in queue.iterrows()}
     chosen = st.selectbox(t("decisions.queue.choose"), list(rows), key="queue.decision",
                           format_func=lambda i: f"#{i} · {rows[i].officer} · {label('kind', rows[i].kind)}")

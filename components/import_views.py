@@ -74,8 +74,8 @@ def _show_result(result: ImportResult, key: str, symbol: str) -> None:
                            key=f"{key}.report", on_click="ignore")
         return
     if result.name_change_count:
-        st.warning(tn("import.names_changed_written" if result.written else "import.names_changed",
-                      result.name_change_count))
+        st.warning((tn("import.names_changed_written", result.name_change_count) if result.written
+                    else tn("import.names_changed", result.name_change_count)))
         st.dataframe(result.name_changes.rename(columns=lambda c: t(f"import.col.{c}")), hide_index=True,
                      width="stretch")
     _show_shrink(result, symbol)

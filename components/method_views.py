@@ -143,7 +143,7 @@ def _show_table(frame: pd.DataFrame, *, labels: dict[str, str], money_cols: list
 
     config = {labels.get(c, c): st.column_config.NumberColumn(format=money_column(symbol, 2)) for c in money_cols}
     config.update({labels.get(c, c): st.column_config.NumberColumn(format="%.1f %%") for c in percent_cols})
-    st.dataframe(prepare(frame), hide_index=True, width="stretch", column_config=config)
+    st.dataframe(tables.dashes(prepare(frame), numbers=False), hide_index=True, width="stretch", column_config=config)
     if total_rows is not None and total_rows > len(frame):
         st.caption(t("table.showing", shown=number(len(frame)), total=number(total_rows)))
     if callable(full):

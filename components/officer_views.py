@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.tables import dashes, money_config
 from components.format import number, money_column
 from components.charts import localized
 from components.format import money_hover, money_ticks
@@ -375,7 +376,7 @@ def _history(scope, officer_id: int, symbol: str) -> None:
         st.caption(t("officers.detail.no_reviews"))
     else:
         shown = reviews.assign(rating=[label("review_rating", r) for r in reviews.rating])
-        st.dataframe(shown.drop(columns=["review_id"]).rename(columns={
+        st.dataframe(dashes(shown.drop(columns=["review_id"])).rename(columns={
             "period_start": t("officers.col.period_start"), "period_end": t("officers.col.period_end"),
             "rating": t("officers.col.latest_rating"), "findings": t("officers.col.findings"),
             "reviewer": t("officers.col.reviewer")}), hide_index=True, width="stretch", key="officers.reviews")
@@ -386,6 +387,7 @@ def _history(scope, officer_id: int, symbol: str) -> None:
     shown = decisions.assign(kind=[label("decision_kind", k) for k in decisions.kind],
                              status=[label("decision_status", s) for s in decisions.status],
                              amount_cents=decisions.amount_cents.astype("float64") / 100)
+    shown = dashes(shown, money_headers=["amount_cents"], symbol=symbol)
     st.dataframe(shown.rename(columns={
         "decision_id": "#", "kind": t("officers.col.kind"), "status": t("officers.col.status"),
         "amount_cents": t("officers.col.amount"), "months": t("officers.col.months"),
@@ -394,7 +396,7 @@ def _history(scope, officer_id: int, symbol: str) -> None:
         "decided_by": t("officers.col.decided_by"), "decided_at": t("officers.col.decided_at"),
         "revocation_reason": t("officers.col.revocation_reason"), "assignments": t("officers.col.assignments")}),
         hide_index=True, width="stretch", key="officers.decisions",
-        column_config={t("officers.col.amount"): st.column_config.NumberColumn(format=money_column(symbol, 0))})
+        column_config={t("officers.col.amount"): cfg for cfg in money_config(shown, ["amount_cents"], symbol, 0).values()})
 
 
 def detail(viewer: Viewer, officer_id: int, *, ctx: PageContext, today: dt.date, manage: bool) -> None:
