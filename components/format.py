@@ -18,6 +18,8 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from components.i18n_catalogs import LOCALES
+
 #: what an empty cell or a missing figure shows, in every language
 DASH = "—"
 #: compact units for KPI cards per language: (threshold in currency units, divisor, unit, decimals), largest first.
@@ -39,8 +41,6 @@ def _lang(lang: str | None) -> str:
 
 @cache
 def _locale(lang: str) -> Locale:
-    from components.i18n import LOCALES
-
     return Locale.parse(LOCALES.get(lang, lang))
 
 

@@ -12,12 +12,8 @@ from functools import cache
 
 import streamlit as st
 
-from components.i18n_catalogs import compiled, mo_path, po_path
+from components.i18n_catalogs import LANGUAGES, LOCALES, compiled, mo_path, po_path
 
-#: session language code -> its name in that language (the switch shows these)
-LANGUAGES = {"en": "English", "es": "Español", "zh": "简体中文"}
-#: session language code -> the catalog's locale (and Babel's, for numbers and dates)
-LOCALES = {"en": "en", "es": "es", "zh": "zh_CN"}
 DEFAULT_LANGUAGE = "en"
 
 

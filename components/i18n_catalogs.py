@@ -24,6 +24,10 @@ LOCALE_DIR = ROOT / "locales"
 DOMAIN = "messages"
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 SOURCE_LOCALE = "en"
+#: session language code -> its name in that language (the switch shows these)
+LANGUAGES = {"en": "English", "es": "Español", "zh": "简体中文"}
+#: session language code -> the catalog's locale (and Babel's, for numbers and dates)
+LOCALES = {"en": "en", "es": "es", "zh": "zh_CN"}
 #: the attribute of a dict module (scripts/locales_to_po.py) -> the catalog's locale
 MODULE_ATTRIBUTES = {"EN": "en", "ES": "es", "ZH": "zh_CN"}
 PROJECT = "NPL Oversight"
