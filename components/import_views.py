@@ -98,11 +98,13 @@ def _example(kind: str) -> pd.DataFrame:
 def _templates(viewer: Viewer, kind: str, months: list[dt.date], key: str) -> None:
     template = templates()[kind]
     with st.expander(t("import.template")):
-        english, spanish, sample = st.columns(3)
+        english, spanish, chinese, sample = st.columns(4)
         english.download_button(t("import.template_en"), to_excel(template.frame()), f"{kind}-template.xlsx",
                                 XLSX, key=f"{key}.tpl_en", on_click="ignore")
-        spanish.download_button(t("import.template_es"), to_excel(template.frame(spanish=True)),
+        spanish.download_button(t("import.template_es"), to_excel(template.frame(lang="es")),
                                 f"{kind}-plantilla.xlsx", XLSX, key=f"{key}.tpl_es", on_click="ignore")
+        chinese.download_button(t("import.template_zh"), to_excel(template.frame(lang="zh")),
+                                f"{kind}-template-zh.xlsx", XLSX, key=f"{key}.tpl_zh", on_click="ignore")
         if kind != "tape":
             sample.download_button(t("import.example"), to_csv(_example(kind)), f"{kind}-example.csv", "text/csv",
                                    key=f"{key}.sample", on_click="ignore")
