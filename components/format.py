@@ -23,9 +23,11 @@ from components.i18n_catalogs import LOCALES
 #: what an empty cell or a missing figure shows, in every language
 DASH = "—"
 #: compact units for KPI cards per language: (threshold in currency units, divisor, unit, decimals), largest first.
-#: Chinese counts in 万 (10^4) and 亿 (10^8); English and Spanish in thousands and millions.
+#: Chinese counts in 万 (10^4) and 亿 (10^8), with fewer decimals as the 万 grow so a card shows about four
+#: significant digits (¥4.62万, ¥412.1万, ¥3,995万); English and Spanish in thousands and millions.
 _COMPACT_UNITS = {
-    "zh": ((100_000_000, 100_000_000, "亿", 2), (10_000, 10_000, "万", 2)),
+    "zh": ((100_000_000, 100_000_000, "亿", 2), (10_000_000, 10_000, "万", 0), (1_000_000, 10_000, "万", 1),
+           (10_000, 10_000, "万", 2)),
     "es": ((1_000_000, 1_000_000, "\xa0M", 2), (10_000, 1_000, "\xa0mil", 1)),
     "en": ((1_000_000, 1_000_000, " M", 2), (10_000, 1_000, " k", 1)),
 }

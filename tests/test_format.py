@@ -31,17 +31,23 @@ def test_money_in_each_language(cents, en, es, zh):
 
 
 @pytest.mark.parametrize(("cents", "en", "es", "zh"), [
-    (99_999_999, "¥1.00 M", f"1,00{NB}M{NB}¥", "¥100.00万"),           # 999,999.99: the next unit, not 1,000.0 k
-    (3_994_854_200, "¥39.95 M", f"39,95{NB}M{NB}¥", "¥3,994.85万"),
+    (99_999_999, "¥1.00 M", f"1,00{NB}M{NB}¥", "¥100.0万"),            # 999,999.99: the next unit, not 1,000.0 k
+    (3_994_854_200, "¥39.95 M", f"39,95{NB}M{NB}¥", "¥3,995万"),
     (1_234_550, "¥12.3 k", f"12,3{NB}mil{NB}¥", "¥1.23万"),
     (999_995, "¥10.0 k", f"10,0{NB}mil{NB}¥", "¥1.00万"),              # 9,999.95 rounds up into the unit
     (994_000, "¥9,940", f"9.940{NB}¥", "¥9,940"),                      # below every unit: whole units
     (12_345_678_900, "¥123.46 M", f"123,46{NB}M{NB}¥", "¥1.23亿"),
-    (-1_234_500_00, "-¥1.23 M", f"-1,23{NB}M{NB}¥", "-¥123.45万"),
+    (-1_234_500_00, "-¥1.23 M", f"-1,23{NB}M{NB}¥", "-¥123.5万"),
     (None, DASH, DASH, DASH),
 ])
 def test_compact_money_for_kpi_cards(cents, en, es, zh):
     assert tuple(money(cents, "¥", compact=True, lang=lang) for lang in ("en", "es", "zh")) == (en, es, zh)
+
+
+def test_chinese_compact_units_keep_about_four_digits():
+    assert [money(c, "¥", compact=True, lang="zh") for c in (462_000_00, 999_999_999, 1_000_000_000, 99_999_999_99,
+                                                              10_000_000_000)] == [
+        "¥46.20万", "¥1,000万", "¥1,000万", "¥1.00亿", "¥1.00亿"]
 
 
 def test_money_uses_the_configured_symbol():
