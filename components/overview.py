@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from components.format import number, points
-from components import charts, store, tables
+from components import charts, filters, store, tables
 from components.context import PageContext
 from components.filters import Filters
 from components.format import money, month, share
@@ -87,7 +87,7 @@ def cooperative_selection(by_coop: pd.DataFrame, chosen: Filters, symbol: str) -
         match = ranked.index[ranked.cooperative == name]
         if len(match):
             st.query_params["coop"] = str(int(match[0]))
-            st.session_state.pop("overview.coop", None)
+            st.session_state.pop(filters.widget_key("overview.coop"), None)
             st.rerun()
 
 
