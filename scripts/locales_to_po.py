@@ -23,15 +23,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from components.i18n_catalogs import (  # noqa: E402
-    LOCALE_DIR, MODULE_ATTRIBUTES, compile_all, load_po, save_catalogs, stale_mo_files)
+from components import i18n_catalogs  # noqa: E402
+from components.i18n_catalogs import MODULE_ATTRIBUTES, compile_all, load_po, save_catalogs, stale_mo_files  # noqa: E402
 
 MODULE_DIR = ROOT / "components" / "locales"
 
 
-def dict_modules(folder: Path = MODULE_DIR) -> list[Path]:
+def dict_modules(folder: Path | None = None) -> list[Path]:
     """Every area module still holding dict catalogs (``__init__.py`` excluded)."""
-    return sorted(path for path in folder.glob("*.py") if path.name != "__init__.py")
+    return sorted(path for path in (folder or MODULE_DIR).glob("*.py") if path.name != "__init__.py")
 
 
 def read_module(path: Path) -> dict[str, dict[str, object]]:
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         for path in paths:
             path.unlink()
             print(f"deleted {path.relative_to(ROOT)}")
-    print(f"catalogs in {LOCALE_DIR.relative_to(ROOT)}/")
+    print(f"catalogs in {i18n_catalogs.LOCALE_DIR.relative_to(ROOT)}/")
     return 0
 
 
