@@ -12,13 +12,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.format import number
+from components.format import money, money_hover, money_ticks, number, share, to_cents
+from components.format import date as fmt_date
 from components.charts import localized
-from components.format import money_hover, money_ticks
 from components import forms, tables
 from components.auth import Viewer
-from components.format import date as fmt_date
-from components.format import money, share, to_cents
 from components.i18n import label, t
 from components.kpis import Kpi
 from components.theme import CLASS_COLORS, METHOD_COLORS

@@ -11,11 +11,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from components.format import number, money_column
+from components.format import money, money_column, number, to_cents
+from components.format import month as fmt_month
 from components import forms, store, tables
 from components.auth import Viewer
-from components.format import money, to_cents
-from components.format import month as fmt_month
 from components.i18n import label, t, tn
 from components.kpis import Kpi
 from data import assignments, officers

@@ -8,9 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.format import money_hover, money_ticks, plotly_separators
+from components.format import money, money_hover, money_ticks, number, plotly_separators
 from components.format import month as fmt_month
-from components.format import money, number
 from components.theme import CLASS_COLORS, SEGMENT_COLORS, TARGET_COLOR
 
 LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.15), hovermode="x unified",

@@ -16,11 +16,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.format import number
+from components.format import money, number, plain, to_cents
 from components.charts import localized
 from components import forms, store, tables
 from components.auth import Viewer
-from components.format import money, plain, to_cents
 from components.i18n import label, t
 from components.kpis import Kpi
 from components.theme import CLASS_COLORS

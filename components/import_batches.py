@@ -11,9 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from components.format import number
+from components.format import month as month_text
 from components import store
 from components.auth import Viewer
-from components.format import month as month_text
 from components.forms import error_text
 from components.tables import dashes
 from components.i18n import t

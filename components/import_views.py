@@ -11,12 +11,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from components.format import number
+from components.format import money, number, plain, plain_params, share
+from components.format import month as month_text
 from components import store
 from components.auth import Viewer
-from components.format import money, share
-from components.format import month as month_text
-from components.format import plain, plain_params
 from components.import_batches import batches_section
 from components.i18n import t, tn
 from components.tables import to_csv, to_excel

@@ -13,13 +13,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.format import number, money_column
+from components.format import money, money_column, money_hover, money_ticks, number, share, to_cents
+from components.format import month as fmt_month
 from components.charts import localized
-from components.format import money_hover, money_ticks
 from components import charts, forms, kpis, tables
 from components.auth import Viewer
 from components.context import PageContext
-from components.format import money, month as fmt_month, share, to_cents
 from components.i18n import label, t
 from components.theme import CLASS_COLORS, METHOD_COLORS
 from data import actions

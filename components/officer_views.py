@@ -16,14 +16,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.tables import dashes, money_config
-from components.format import number, money_column
+from components.format import money, money_column, money_hover, money_ticks, number, plain, share, to_cents
+from components.format import date as fmt_date
 from components.charts import localized
-from components.format import money_hover, money_ticks
 from components import charts, forms, kpis, store, tables
 from components.auth import Viewer
 from components.context import PageContext
-from components.format import date as fmt_date
-from components.format import money, plain, share, to_cents
 from components.i18n import label, t
 from components.kpis import Kpi
 from components.theme import CLASS_COLORS, METHOD_COLORS, TARGET_COLOR

@@ -6,11 +6,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from components.format import number, points
+from components.format import money, month, number, points, share
 from components import charts, filters, store, tables
 from components.context import PageContext
 from components.filters import Filters
-from components.format import money, month, share
 from components.i18n import label, t
 from components.kpis import Kpi
 from data import portfolio, recoveries

@@ -15,14 +15,13 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.colors import n_colors
 
-from components.format import number, points
+from components.format import money, money_hover, money_ticks, number, points, share
+from components.format import month as fmt_month
 from components.charts import localized
-from components.format import money_hover, money_ticks
 from components import charts, store, tables
 from components.charts import LAYOUT
 from components.context import PageContext
 from components.filters import Filters
-from components.format import money, month as fmt_month, share
 from components.i18n import label, t
 from components.kpis import Kpi
 from components.theme import CLASS_COLORS
