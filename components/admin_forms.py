@@ -10,7 +10,7 @@ import streamlit as st
 
 from components.auth import Viewer
 from components.forms import submit
-from components.i18n import label, t
+from components.i18n import label, t, tn
 from data import settings as settings_store
 from data import users
 from domain.roles import OFFICER, ROLES
@@ -97,7 +97,7 @@ def sign_out_user_form(viewer: Viewer, accounts: pd.DataFrame) -> None:
             ended = submit(users.sign_out_everywhere, actor=viewer.actor, user_id=int(user_id),
                            success=t("common.saved"))
             if ended is not None:
-                st.caption(t("admin.sign_out_user_done", count=ended))
+                st.caption(tn("admin.sign_out_user_done", ended))
 
 
 #: the Today page's thresholds (domain/settings.py), shown below the others in the same form

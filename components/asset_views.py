@@ -12,10 +12,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.format import money, money_hover, money_ticks, number, share, to_cents
+from components.format import date as fmt_date
+from components.charts import localized
 from components import forms, tables
 from components.auth import Viewer
-from components.format import date as fmt_date
-from components.format import money, share, to_cents
 from components.i18n import label, t
 from components.kpis import Kpi
 from components.theme import CLASS_COLORS, METHOD_COLORS
@@ -36,7 +37,7 @@ MONEY_COLUMNS = ["book_value_cents", "appraisal_cents", "proceeds_cents", "lease
 
 
 def balance_sheet_label(on_balance_sheet: bool) -> str:
-    return t("balance_sheet.on" if on_balance_sheet else "balance_sheet.off")
+    return t("balance_sheet.on") if on_balance_sheet else t("balance_sheet.off")
 
 
 # ----------------------------------------------------------------------------------------------- KPIs
@@ -50,18 +51,18 @@ def kpi_row(holdings: pd.DataFrame, disposed: pd.DataFrame, lease_income_cents: 
     proceeds, disposed_book = int(disposed.proceeds_cents.sum()), int(disposed.book_value_cents.sum())
     result = asset_ageing.gain_loss(proceeds, disposed_book)
     return [
-        Kpi(t("assets.kpi.pending"), f"{held_count:,}", help=t("assets.kpi.pending_help",
+        Kpi(t("assets.kpi.pending"), number(held_count), help=t("assets.kpi.pending_help",
                                                                 pending=int(by_status.get(PENDING, 0)),
                                                                 in_disposal=int(by_status.get(IN_DISPOSAL, 0)))),
         Kpi(t("assets.kpi.book"), money(held_book, symbol, compact=True), help=t("assets.kpi.book_help")),
         Kpi(t("assets.kpi.appraisal"), money(int(holdings.appraisal_cents.sum()), symbol, compact=True),
             help=t("assets.kpi.appraisal_help", appraised=int(holdings.appraised_count.sum()), held=held_count,
                    book=money(held_book, symbol))),
-        Kpi(t("assets.kpi.balance_sheet"), f"{int(on.asset_count.sum()):,} / {int(off.asset_count.sum()):,}",
+        Kpi(t("assets.kpi.balance_sheet"), f"{number(int(on.asset_count.sum()))} / {number(int(off.asset_count.sum()))}",
             help=t("assets.kpi.balance_sheet_help", on_count=int(on.asset_count.sum()),
                    on_book=money(int(on.book_value_cents.sum()), symbol), off_count=int(off.asset_count.sum()),
                    off_book=money(int(off.book_value_cents.sum()), symbol))),
-        Kpi(t("assets.kpi.overdue"), f"{int(holdings.overdue_count.sum()):,}",
+        Kpi(t("assets.kpi.overdue"), number(int(holdings.overdue_count.sum())),
             help=t("assets.kpi.overdue_help", book=money(int(holdings.overdue_book_cents.sum()), symbol))),
         Kpi(t("assets.kpi.disposed", year=year, count=int(disposed.asset_count.sum())),
             money(proceeds, symbol, compact=True),
@@ -89,14 +90,14 @@ def ageing_chart(ageing: pd.DataFrame, *, type_names: dict[str, str], bucket_nam
         counts = [int(rows.asset_count.get(key, 0)) for key in order]
         fig.add_bar(y=y, x=values, orientation="h", name=bucket_names.get(bucket, bucket),
                     marker_color=BUCKET_COLORS[bucket], customdata=counts,
-                    hovertemplate=f"%{{y}}<br>{value_name}: {symbol}%{{x:,.0f}}<br>{count_name}: %{{customdata}}"
+                    hovertemplate=f"%{{y}}<br>{value_name}: {money_hover(symbol, 'x')}<br>{count_name}: %{{customdata}}"
                                   "<extra>%{fullData.name}</extra>")
     fig.update_layout(barmode="stack", title=title, margin=dict(l=10, r=10, t=40, b=10),
                       height=max(420, 200 + 36 * len(order)),
                       legend=dict(orientation="h", y=-0.12, yanchor="top", x=0, traceorder="normal"))
-    fig.update_xaxes(tickprefix=symbol, tickformat="~s", rangemode="tozero")
+    fig.update_xaxes(**money_ticks(symbol), tickformat="~s", rangemode="tozero")
     fig.update_yaxes(autorange="reversed")
-    return fig
+    return localized(fig)
 
 
 def disposals_chart(disposals: pd.DataFrame, *, method_names: dict[str, str], symbol: str, title: str,
@@ -113,16 +114,16 @@ def disposals_chart(disposals: pd.DataFrame, *, method_names: dict[str, str], sy
         marker_color=[DISPOSAL_COLORS.get(m, "#7f7f7f") for m in frame.method],
         text=[share(s, 0) for s in frame.share], textposition="outside", customdata=custom,
         hovertemplate=(f"%{{x}}<br>{labels['realised']}: %{{y:.1f}} %<br>{labels['assets']}: %{{customdata[0]}}"
-                       f"<br>{labels['book']}: {symbol}%{{customdata[1]:,.0f}}"
-                       f"<br>{labels['proceeds']}: {symbol}%{{customdata[2]:,.0f}}"
-                       f"<br>{labels['gain_loss']}: {symbol}%{{customdata[3]:+,.0f}}<extra></extra>"),
+                       f"<br>{labels['book']}: {money_hover(symbol, 'customdata[1]')}"
+                       f"<br>{labels['proceeds']}: {money_hover(symbol, 'customdata[2]')}"
+                       f"<br>{labels['gain_loss']}: {money_hover(symbol, 'customdata[3]', signed=True)}<extra></extra>"),
         name=labels["realised"], width=[0.5 if len(frame) < 3 else 0.8] * len(frame)))
     fig.add_hline(y=100, line_dash="dash", line_color="#212121", annotation_text=labels["book_line"],
                   annotation_position="top left")
     top = max([100.0, *[s * 100 for s in frame.share if s is not None]])
     fig.update_layout(title=title, margin=dict(l=10, r=10, t=40, b=10), height=420, showlegend=False)
     fig.update_yaxes(ticksuffix=" %", range=[0, top * 1.15])
-    return fig
+    return localized(fig)
 
 
 def chart_labels() -> dict[str, str]:

@@ -11,11 +11,11 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from components.format import money, money_column, number, to_cents
+from components.format import month as fmt_month
 from components import forms, store, tables
 from components.auth import Viewer
-from components.format import money, to_cents
-from components.format import month as fmt_month
-from components.i18n import label, t
+from components.i18n import label, t, tn
 from components.kpis import Kpi
 from data import assignments, officers
 from domain import assignments as rules
@@ -37,7 +37,7 @@ def totals(scope: Scope, month: dt.date, segment: str | None = None) -> tuple[in
 def kpi(figures: tuple[int, int], symbol: str, month: dt.date) -> Kpi:
     """The card: how many NPLs no one answers for, their balance beneath."""
     count, cents = figures
-    return Kpi(t("unowned.kpi"), f"{count:,}", delta=money(cents, symbol, compact=True), delta_color="off",
+    return Kpi(t("unowned.kpi"), number(count), delta=money(cents, symbol, compact=True), delta_color="off",
                delta_arrow="off", help=t("unowned.kpi_help", month=fmt_month(month), balance=money(cents, symbol)))
 
 
@@ -63,7 +63,7 @@ def summary(scope: Scope, month: dt.date, figures: tuple[int, int], *, symbol: s
     if count == 0:
         st.success(t("unowned.none"))
         return
-    st.caption(t("unowned.caption", count=f"{count:,}", balance=money(cents, symbol), month=fmt_month(month)))
+    st.caption(t("unowned.caption", count=number(count), balance=money(cents, symbol), month=fmt_month(month)))
     names = {"loan_class": {c: label("class", c) for c in CLASSES}, "segment": {s: label("segment", s) for s in SEGMENTS}}
     labels = _labels()
     arguments = dict(scope=scope, month=month, segment=segment)
@@ -162,18 +162,18 @@ def bulk_assign(viewer: Viewer, *, scope: Scope, month: dt.date, figures: tuple[
     names = {int(r.id): f"{r.name} · {r.employee_no}" for r in active.itertuples()}
     st.caption(t("unowned.bulk.intro", days=settings.default_assignment_days))
     if count > len(npls):
-        st.warning(t("unowned.bulk.capped", shown=f"{len(npls):,}", total=f"{count:,}"))
+        st.warning(t("unowned.bulk.capped", shown=number(len(npls)), total=number(count)))
     chosen = _choices(npls, active, names)
     proposal = rules.propose(npls, chosen=chosen, assigned_on=today, days=settings.default_assignment_days)
     columns = {"contract_no": t("common.contract"), "borrower": t("common.borrower"),
                "cooperative": t("common.cooperative"), "loan_class": t("common.class"),
                "segment": t("common.segment"), "balance": t("common.balance"), "basis": t("unowned.col.basis")}
     config = {name: st.column_config.Column(text) for name, text in columns.items()}
-    config["balance"] = st.column_config.NumberColumn(columns["balance"], format=f"{symbol}%,.2f")
+    config["balance"] = st.column_config.NumberColumn(columns["balance"], format=money_column(symbol, 2))
     config["officer_id"] = st.column_config.SelectboxColumn(t("common.officer"), options=list(names), width="medium",
                                                             format_func=lambda i: names.get(int(i), str(i)))
     config["target"] = st.column_config.NumberColumn(t("officers.form.target", symbol=symbol), min_value=0.0,
-                                                     step=0.01, format=f"{symbol}%,.2f")
+                                                     step=0.01, format=money_column(symbol, 2))
     config["deadline"] = st.column_config.DateColumn(t("officers.form.deadline"), min_value=today + dt.timedelta(1),
                                                      format="YYYY-MM-DD")
     version = "-".join(f"{c}:{o}" for c, o in sorted(chosen.items()))
@@ -184,11 +184,11 @@ def bulk_assign(viewer: Viewer, *, scope: Scope, month: dt.date, figures: tuple[
     rows = rows_to_write(proposal, edited)
     left_out = len(proposal) - len(rows)
     if left_out:
-        st.caption(t("unowned.bulk.left_out", count=f"{left_out:,}"))
-    if st.button(t("unowned.bulk.confirm", count=f"{len(rows):,}"), type="primary", disabled=not rows,
+        st.caption(tn("unowned.bulk.left_out", left_out))
+    if st.button(t("unowned.bulk.confirm", count=number(len(rows))), type="primary", disabled=not rows,
                  key="unowned.bulk.confirm"):
         done = forms.submit(assignments.create_many, actor=viewer.actor, rows=rows, today=today,
-                            success=t("unowned.bulk.done", count=f"{len(rows):,}"))
+                            success=tn("unowned.bulk.done", len(rows)))
         if done is not None:
-            st.session_state[FLASH] = t("unowned.bulk.done", count=f"{len(done):,}")
+            st.session_state[FLASH] = tn("unowned.bulk.done", len(done))
             st.rerun()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.format import money, money_hover, money_ticks, number, plotly_separators
 from components.format import month as fmt_month
 from components.theme import CLASS_COLORS, SEGMENT_COLORS, TARGET_COLOR
 
@@ -16,7 +17,13 @@ LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", 
 
 
 def _money_axis(fig: go.Figure, symbol: str) -> go.Figure:
-    fig.update_yaxes(tickprefix=symbol, tickformat="~s", rangemode="tozero")
+    fig.update_yaxes(**money_ticks(symbol), tickformat="~s", rangemode="tozero")
+    return localized(fig)
+
+
+def localized(fig: go.Figure) -> go.Figure:
+    """The reader's decimal and thousands separators on every axis, hover and text of a figure (es: 1.234,5)."""
+    fig.update_layout(separators=plotly_separators())
     return fig
 
 
@@ -28,15 +35,15 @@ def stacked_balances(pivot: pd.DataFrame, *, names: dict[str, str], colors: dict
     fig = go.Figure()
     for column in pivot.columns:
         fig.add_bar(x=x, y=pivot[column] / 100, name=names.get(column, column),
-                    marker_color=colors.get(column), hovertemplate=f"{symbol}%{{y:,.0f}}")
+                    marker_color=colors.get(column), hovertemplate=f"{money_hover(symbol, 'y')}")
     if total_name:
         fig.add_scatter(x=x, y=pivot.sum(axis=1) / 100, name=total_name, mode="lines+markers",
-                        line=dict(color="#212121", width=2), hovertemplate=f"{symbol}%{{y:,.0f}}")
+                        line=dict(color="#212121", width=2), hovertemplate=f"{money_hover(symbol, 'y')}")
     if target is not None and not target.empty:
         fig.add_scatter(x=[fmt_month(m) for m in target.index], y=target / 100, name=target_name, mode="lines",
-                        line=dict(color=TARGET_COLOR, dash="dash"), hovertemplate=f"{symbol}%{{y:,.0f}}")
+                        line=dict(color=TARGET_COLOR, dash="dash"), hovertemplate=f"{money_hover(symbol, 'y')}")
     fig.update_layout(barmode="stack", title=title, **LAYOUT)
-    return _money_axis(fig, symbol)
+    return localized(_money_axis(fig, symbol))
 
 
 def class_colors() -> dict[str, str]:
@@ -52,21 +59,21 @@ def ranked_bars(frame: pd.DataFrame, *, category: str, value: str, change: str |
     """Horizontal bars of ``value`` (cents) per category, largest on top; hover shows the change."""
     ordered = frame.sort_values(value)
     custom = (ordered[change] / 100) if change else None
-    hover = f"%{{y}}<br>{value_name}: {symbol}%{{x:,.0f}}"
+    hover = f"%{{y}}<br>{value_name}: {money_hover(symbol, 'x')}"
     if change:
-        hover += f"<br>{change_name}: {symbol}%{{customdata:+,.0f}}"
+        hover += f"<br>{change_name}: {money_hover(symbol, 'customdata', signed=True)}"
     fig = go.Figure(go.Bar(x=ordered[value] / 100, y=ordered[category], orientation="h", marker_color=color,
                            customdata=custom, hovertemplate=hover + "<extra></extra>", name=value_name))
     fig.update_layout(title=title, margin=LAYOUT["margin"], height=max(260, 32 * len(ordered) + 80))
-    fig.update_xaxes(tickprefix=symbol, tickformat="~s")
-    return fig
+    fig.update_xaxes(**money_ticks(symbol), tickformat="~s")
+    return localized(fig)
 
 
 def heatmap(matrix: pd.DataFrame, *, row_names: dict[str, str], col_names: dict[str, str], title: str,
             x_title: str, y_title: str, symbol: str | None) -> go.Figure:
     """A from x to heatmap; money when a symbol is given, counts otherwise."""
     values = matrix / 100 if symbol else matrix
-    text = [[(f"{symbol}{v:,.0f}" if symbol else f"{v:,.0f}") if v else "" for v in row] for row in values.values]
+    text = [[(money(v * 100, symbol) if symbol else number(v)) if v else "" for v in row] for row in values.values]
     fig = go.Figure(go.Heatmap(z=values.values, x=[col_names.get(c, c) for c in matrix.columns],
                                y=[row_names.get(r, r) for r in matrix.index], text=text, texttemplate="%{text}",
                                colorscale="Reds", showscale=False,
@@ -74,4 +81,4 @@ def heatmap(matrix: pd.DataFrame, *, row_names: dict[str, str], col_names: dict[
     fig.update_layout(title=title, margin=LAYOUT["margin"], height=420)
     fig.update_xaxes(title=x_title, side="top")
     fig.update_yaxes(title=y_title, autorange="reversed")
-    return fig
+    return localized(fig)

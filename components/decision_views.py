@@ -16,9 +16,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.format import money, number, plain, to_cents
+from components.charts import localized
 from components import forms, store, tables
 from components.auth import Viewer
-from components.format import money, plain, to_cents
 from components.i18n import label, t
 from components.kpis import Kpi
 from components.theme import CLASS_COLORS
@@ -151,13 +152,13 @@ def kpi_row(counts: pd.DataFrame, *, queue_size: int | None, symbol: str) -> lis
         return int(rows[column].sum())
 
     sanctions = [k for k in KINDS if k != REWARD]
-    row = [Kpi(t("decisions.kpi.pending"), f"{total([PENDING]):,}", help=t("decisions.kpi.pending_help")),
-           Kpi(t("decisions.kpi.sanctions"), f"{total([APPROVED], sanctions):,}",
+    row = [Kpi(t("decisions.kpi.pending"), number(total([PENDING])), help=t("decisions.kpi.pending_help")),
+           Kpi(t("decisions.kpi.sanctions"), number(total([APPROVED], sanctions)),
                help=t("decisions.kpi.sanctions_help")),
            Kpi(t("decisions.kpi.rewards"), money(total([APPROVED], [REWARD], "amount_cents"), symbol, compact=True),
                help=t("decisions.kpi.rewards_help", count=total([APPROVED], [REWARD])))]
     if queue_size is not None:
-        row.append(Kpi(t("decisions.kpi.my_queue"), f"{queue_size:,}", help=t("decisions.kpi.my_queue_help")))
+        row.append(Kpi(t("decisions.kpi.my_queue"), number(queue_size), help=t("decisions.kpi.my_queue_help")))
     return row
 
 
@@ -173,7 +174,7 @@ def kind_status_chart(counts: pd.DataFrame, *, kind_names: dict[str, str], statu
                     marker_color=STATUS_COLORS[status], hovertemplate="%{y:,d}")
     fig.update_layout(barmode="stack", title=title, height=340, margin=dict(l=10, r=10, t=40, b=10),
                       legend=dict(orientation="h", y=-0.2))
-    return fig
+    return localized(fig)
 
 
 # ----------------------------------------------------------------------------------------------- forms
@@ -268,11 +269,12 @@ def decide_form(viewer: Viewer, queue: pd.DataFrame, *, symbol: str) -> None:
     if not rows:
         st.info(t("decisions.queue.empty"))
         return
-    st.dataframe(for_display(queue)[["id", "officer", "cooperative", "kind", "amount_cents", "months",
-                                     "effective_on", "proposed_by", "proposed_at"]]
-                 .assign(amount_cents=lambda f: f.amount_cents.astype("float64") / 100)
-                 .rename(columns=history_labels()), hide_index=True, width="stretch",
-                 column_config={t("decisions.col.amount"): st.column_config.NumberColumn(format=f"{symbol}%,.2f")})
+    amount = t("decisions.col.amount")
+    waiting = tables.dashes(for_display(queue)[["id", "officer", "cooperative", "kind", "amount_cents", "months",
+                                         "effective_on", "proposed_by", "proposed_at"]]
+                     .assign(amount_cents=lambda f: f.amount_cents.astype("float64") / 100)
+                     .rename(columns=history_labels()), money_headers=[amount], symbol=symbol)
+    st.dataframe(waiting, hide_index=True, width="stretch", column_config=tables.money_config(waiting, [amount], symbol))
     chosen = st.selectbox(t("decisions.queue.choose"), list(rows), key="queue.decision",
                           format_func=lambda i: f"#{i} · {rows[i].officer} · {label('kind', rows[i].kind)}")
     st.session_state[SHOWN_KEY] = (chosen, rows[chosen])

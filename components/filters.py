@@ -9,7 +9,7 @@ import streamlit as st
 
 from components.auth import Viewer
 from components.format import month as fmt_month
-from components.i18n import t
+from components.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language, t
 from domain.scope import Scope
 from domain.segments import SEGMENTS
 
@@ -39,8 +39,26 @@ def _from_url(name: str, options: list, parse) -> object | None:
     return value if value in options else None
 
 
+def widget_key(key: str) -> str:
+    """The session key of a filter in the session's language. The browser keeps a select box's choice as the text
+    it showed ("All cooperatives"), which Streamlit does not reliably resend when only the labels change; a key per
+    language makes a fresh box after a language switch, seeded from the URL like on a first visit."""
+    lang = current_language()
+    return key if lang == DEFAULT_LANGUAGE else f"{key}.{lang}"
+
+
+def _forget_other_languages(key: str) -> None:
+    """Drop the filter's state kept under another language, so coming back to it reads the URL again."""
+    for lang in LANGUAGES:
+        other = key if lang == DEFAULT_LANGUAGE else f"{key}.{lang}"
+        if other != widget_key(key):
+            st.session_state.pop(other, None)
+
+
 def _widget(kind, label: str, options: list, *, key: str, url_name: str, parse, default, **kwargs):
     """A sidebar selectbox whose first value comes from the URL, and whose value is written back to it."""
+    _forget_other_languages(key)
+    key = widget_key(key)
     if key not in st.session_state:
         from_url = _from_url(url_name, options, parse)
         st.session_state[key] = from_url if from_url is not None else default
@@ -68,8 +86,8 @@ def show(viewer: Viewer, *, months: list[dt.date], cooperatives: pd.DataFrame, k
                         parse=lambda raw: dt.date.fromisoformat(raw + "-01"), default=months[0],
                         format_func=fmt_month)
         later = [m for m in months if m >= first]
-        if st.session_state.get(f"{key}.to") not in later:
-            st.session_state.pop(f"{key}.to", None)
+        if st.session_state.get(widget_key(f"{key}.to")) not in later:
+            st.session_state.pop(widget_key(f"{key}.to"), None)
         last = _widget(st.sidebar.selectbox, t("filter.to"), later, key=f"{key}.to", url_name="to",
                        parse=lambda raw: dt.date.fromisoformat(raw + "-01"), default=later[-1],
                        format_func=fmt_month)

@@ -1,41 +1,152 @@
-"""Display formats: money in the configured currency, shares, months and dates (ISO, unambiguous)."""
+"""Display formats for the reader's language: money in the configured currency, numbers, shares and dates.
+
+Numbers are formatted by Babel from the CLDR data of the chosen language (``es``: ``39.948.542 ¥``, ``8,98 %``;
+``zh``: ``¥39,948,542``), never by f-strings, so a Spanish reader sees Spanish separators and a Chinese director
+sees 万/亿 in compact KPI cards. The symbol is the configured one (settings ``currency_symbol``), placed where the
+language places a currency sign. Rounding is half away from zero, like data entry (``to_cents``): 250 cents show as
+¥3 and -50 cents as -¥1, never ``-¥0``. Months stay ISO (``2026-10``): they label chart axes and filters, and sort.
+Downloads (CSV, Excel) never go through here: they keep plain machine-readable numbers.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from components.i18n_catalogs import LOCALES
+
+#: what an empty cell or a missing figure shows, in every language
+DASH = "—"
+#: compact units for KPI cards per language: (threshold in currency units, divisor, unit, decimals), largest first.
+#: Chinese counts in 万 (10^4) and 亿 (10^8), with fewer decimals as the 万 grow so a card shows about four
+#: significant digits (¥4.62万, ¥412.1万, ¥3,995万); English and Spanish in thousands and millions.
+_COMPACT_UNITS = {
+    "zh": ((100_000_000, 100_000_000, "亿", 2), (10_000_000, 10_000, "万", 0), (1_000_000, 10_000, "万", 1),
+           (10_000, 10_000, "万", 2)),
+    "es": ((1_000_000, 1_000_000, "\xa0M", 2), (10_000, 1_000, "\xa0mil", 1)),
+    "en": ((1_000_000, 1_000_000, " M", 2), (10_000, 1_000, " k", 1)),
+}
 
 
-def money(cents: int | float | None, symbol: str, *, compact: bool = False) -> str:
-    """'¥1,234,567' from minor units; compact gives '¥1.23 M' for KPI cards."""
-    if cents is None:
-        return "—"
-    amount = cents / 100
-    sign = "-" if amount < 0 else ""
-    amount = abs(amount)
-    if compact and amount >= 1_000_000:
-        return f"{sign}{symbol}{amount / 1_000_000:,.2f} M"
-    if compact and amount >= 10_000:
-        return f"{sign}{symbol}{amount / 1_000:,.1f} k"
-    return f"{sign}{symbol}{amount:,.0f}"
+def _lang(lang: str | None) -> str:
+    if lang is not None:
+        return lang
+    from components.i18n import current_language  # late: i18n needs Streamlit, these functions do not
+
+    return current_language()
 
 
-def share(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value * 100:.{digits}f} %"
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(LOCALES.get(lang, lang))
+
+
+def _round(value: Decimal, decimals: int) -> Decimal:
+    """Half away from zero (Decimal's ROUND_HALF_UP), the rule data entry uses; Babel alone rounds half to even."""
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def _decimal(value: Decimal, decimals: int, lang: str) -> str:
+    """A non-negative rounded value with the language's grouping and decimal separators."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=_locale(lang), decimal_quantization=True)
+
+
+def _signed(text: str, negative: bool, lang: str) -> str:
+    return f"{_locale(lang).number_symbols['latn']['minusSign']}{text}" if negative else text
+
+
+def _with_symbol(number: str, symbol: str, lang: str) -> str:
+    """Put the currency sign where the language's currency pattern puts it (before in en/zh, after in es)."""
+    pattern = _locale(lang).currency_formats["standard"]
+    if "¤" in pattern.prefix[0]:
+        return pattern.prefix[0].replace("¤", symbol) + number
+    return number + pattern.suffix[0].replace("¤", symbol)
+
+
+def money(cents: int | float | None, symbol: str, *, compact: bool = False, lang: str | None = None) -> str:
+    """'¥1,234,567' from minor units in the reader's language; compact gives '¥1.23 M' (zh '¥123.46万')."""
+    if cents is None or cents != cents:  # None or NaN
+        return DASH
+    lang = _lang(lang)
+    amount = Decimal(int(round(cents))) / 100 if isinstance(cents, float) else Decimal(int(cents)) / 100
+    text, negative = _compact(abs(amount), lang) if compact else (None, False)
+    if text is None:
+        whole = _round(abs(amount), 0)
+        text = _decimal(whole, 0, lang)
+        negative = whole != 0
+    else:
+        negative = True
+    return _signed(_with_symbol(text, symbol, lang), negative and amount < 0, lang)
+
+
+def _compact(amount: Decimal, lang: str) -> tuple[str | None, bool]:
+    """The compact text of a non-negative amount, or None below the smallest unit. The unit is chosen after
+    rounding, so 999,999.99 shows as 1.00 M rather than 1,000.0 k."""
+    for threshold, divisor, unit, decimals in _COMPACT_UNITS.get(lang, _COMPACT_UNITS["en"]):
+        rounded = _round(amount / divisor, decimals)
+        if rounded * divisor >= threshold:
+            return _decimal(rounded, decimals, lang) + unit, True
+    return None, False
+
+
+def number(value: int | float | None, decimals: int = 0, *, signed: bool = False, lang: str | None = None) -> str:
+    """A count or measure with the language's separators ('39.948.542' in es); ``signed`` shows '+' too."""
+    if value is None or value != value:
+        return DASH
+    lang = _lang(lang)
+    exact = Decimal(str(value))
+    rounded = _round(abs(exact), decimals)
+    text = _decimal(rounded, decimals, lang)
+    if rounded != 0 and exact < 0:
+        return _signed(text, True, lang)
+    return ("+" + text) if signed and rounded != 0 else text
+
+
+def share(value: float | None, digits: int = 1, *, lang: str | None = None) -> str:
+    """A ratio as a percentage in the language's form: '8.98%' (en, zh), '8,98 %' (es)."""
+    if value is None or value != value:
+        return DASH
+    lang = _lang(lang)
+    exact = Decimal(str(value)) * 100
+    rounded = _round(abs(exact), digits)
+    pattern = _locale(lang).percent_formats[None]
+    text = pattern.prefix[0].replace("%", "") + _decimal(rounded, digits, lang) + pattern.suffix[0]
+    if "%" not in text:
+        text += "%"
+    return _signed(text, rounded != 0 and exact < 0, lang)
+
+
+def points(value: float | None, digits: int = 2, *, lang: str | None = None) -> str:
+    """A change of a ratio in percentage points, signed: '+0.25 pp' ('+0,25 pp' in es)."""
+    if value is None or value != value:
+        return DASH
+    return f"{number(value * 100, digits, signed=True, lang=lang)} pp"
 
 
 def month(value: dt.date) -> str:
-    """'2026-10': year first, never ambiguous between day-first and month-first readers."""
+    """'2026-10': year first, never ambiguous, the same in every language (it labels axes and filters)."""
     return value.strftime("%Y-%m")
 
 
-def date(value: dt.date | None) -> str:
-    return "—" if value is None else value.isoformat()
+def date(value: dt.date | None, *, lang: str | None = None) -> str:
+    """A day in the language's medium form: 'Mar 5, 2026', '5 mar 2026', '2026年3月5日'."""
+    if value is None or value != value:
+        return DASH
+    return format_date(value, format="medium", locale=_locale(_lang(lang)))
 
 
-def money_hover(symbol: str) -> str:
-    """Plotly hover/tick format for values already converted to currency units."""
-    return f"{symbol}%{{y:,.0f}}"
+def money_hover(symbol: str, field: str = "y", *, signed: bool = False, lang: str | None = None) -> str:
+    """Plotly hover/text template of values already in currency units, the sign placed as the language does.
+    Separators come from the figure's ``separators`` (components/charts.localized)."""
+    lang = _lang(lang)
+    value = f"%{{{field}:{'+' if signed else ''},.0f}}"
+    return _with_symbol(value, symbol, lang)
 
 
 def to_cents(amount: float | int | None) -> int | None:
@@ -85,3 +196,22 @@ def plain_params(params: dict[str, object]) -> dict[str, object]:
     return {name: plain(value) if isinstance(value, str) and not inert(value) else value
             for name, value in params.items()}
 
+
+
+def money_ticks(symbol: str, *, lang: str | None = None) -> dict[str, str]:
+    """Plotly axis keywords putting the currency sign where the language puts it (``tickprefix`` or ``ticksuffix``)."""
+    placed = _with_symbol("", symbol, _lang(lang))
+    return {"ticksuffix": placed} if placed.endswith(symbol) and not placed.startswith(symbol) else {
+        "tickprefix": placed}
+
+
+def money_column(symbol: str, decimals: int = 2, *, lang: str | None = None) -> str:
+    """A ``st.column_config.NumberColumn`` format with the sign where the language puts it. The column stays
+    numeric (it sorts); its separators are the grid's own, which Streamlit does not let a page choose."""
+    return _with_symbol(f"%,.{decimals}f", symbol, _lang(lang))
+
+
+def plotly_separators(lang: str | None = None) -> str:
+    """Plotly's ``separators`` (decimal mark, then thousands) for the language: '.,' in en/zh, ',.' in es."""
+    symbols = _locale(_lang(lang)).number_symbols["latn"]
+    return symbols["decimal"] + symbols["group"]

@@ -8,7 +8,7 @@ import streamlit as st
 
 from components import store
 from components.format import plain_params
-from components.i18n import t
+from components.i18n import t, tn
 from data.errors import RowError, ValidationError
 
 T = TypeVar("T")
@@ -23,7 +23,7 @@ def error_text(error: ValidationError) -> str:
                  else t("common.row", row=error.row))
         text = f"{where}: {text}"
         if error.others:
-            text = f"{text} {t('common.rows_also_refused', count=error.others)}"
+            text = f"{text} {tn('common.rows_also_refused', error.others)}"
     return text
 
 

@@ -10,10 +10,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from components.format import number
+from components.format import month as month_text
 from components import store
 from components.auth import Viewer
-from components.format import month as month_text
 from components.forms import error_text
+from components.tables import dashes
 from components.i18n import t
 from data.errors import ValidationError
 from data.importer import batches, withdraw
@@ -41,7 +43,7 @@ def batches_section(viewer: Viewer, key: str) -> None:
         withdrawn_by=made["withdrawn_by"].fillna("—"))
     shown["withdrawn_at"] = made["withdrawn_at"].map(lambda v: "—" if pd.isna(v) else str(v)[:16])
     shown["imported_at"] = made["imported_at"].map(lambda v: str(v)[:16])
-    st.dataframe(shown.rename(columns=lambda c: t(f"import.batch.{c}")), hide_index=True, width="stretch")
+    st.dataframe(dashes(shown.rename(columns=lambda c: t(f"import.batch.{c}"))), hide_index=True, width="stretch")
     candidates = made[made["can_withdraw"]]
     if candidates.empty:
         st.caption(t("import.withdraw_none"))
@@ -60,5 +62,5 @@ def batches_section(viewer: Viewer, key: str) -> None:
                 st.error(f"{t('frame.forbidden')} {t('common.nothing_written')}")
                 return
             st.session_state[f"{key}.withdrawn"] = t("import.withdrawn", batch=chosen,
-                                                     **{k: f"{v:,}" for k, v in counts.items()})
+                                                     **{k: number(v) for k, v in counts.items()})
             st.rerun()

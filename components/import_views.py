@@ -11,13 +11,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from components.format import money, number, plain, plain_params, share
+from components.format import month as month_text
 from components import store
 from components.auth import Viewer
-from components.format import money, share
-from components.format import month as month_text
-from components.format import plain, plain_params
 from components.import_batches import batches_section
-from components.i18n import t
+from components.i18n import t, tn
 from components.tables import to_csv, to_excel
 from data import portfolio, settings
 from data.errors import ValidationError
@@ -48,7 +47,7 @@ def _show_shrink(result: ImportResult, symbol: str) -> None:
     shrink = result.shrink
     if shrink is None or not shrink.loans_missing:
         return
-    text = t("import.shrink", missing=f"{shrink.loans_missing:,}", before=f"{shrink.loans_before:,}",
+    text = t("import.shrink", missing=number(shrink.loans_missing), before=number(shrink.loans_before),
              month=month_text(shrink.reference_month), share=share(shrink.share_pct / 100),
              balance=money(shrink.balance_missing_cents, symbol), npl=money(shrink.npl_missing_cents, symbol))
     (st.warning if shrink.exceeds else st.info)(text)
@@ -63,29 +62,29 @@ def _show_result(result: ImportResult, key: str, symbol: str) -> None:
         st.caption(t("import.encoding_used", encoding=t(f"import.encoding.{result.encoding}")
                      if result.encoding in ENCODINGS else result.encoding))
     if not result.ok:
-        st.error(t("import.errors", errors=f"{result.error_count:,}", rows=f"{result.rows:,}"))
+        st.error(tn("import.errors", result.error_count, rows=number(result.rows)))
         st.subheader(t("import.report"))
         report = report_frame(result.errors)
         st.dataframe(report.head(1000), hide_index=True, width="stretch")
         if result.error_count > min(len(report), 1000):
-            st.caption(t("import.more_errors", count=f"{result.error_count - min(len(report), 1000):,}"))
+            st.caption(tn("import.more_errors", result.error_count - min(len(report), 1000)))
         st.download_button(t("import.report_csv"), to_csv(report), "import-errors.csv", "text/csv",
                            key=f"{key}.report", on_click="ignore")
         return
     if result.name_change_count:
-        st.warning(t("import.names_changed_written" if result.written else "import.names_changed",
-                     count=f"{result.name_change_count:,}"))
+        st.warning((tn("import.names_changed_written", result.name_change_count) if result.written
+                    else tn("import.names_changed", result.name_change_count)))
         st.dataframe(result.name_changes.rename(columns=lambda c: t(f"import.col.{c}")), hide_index=True,
                      width="stretch")
     _show_shrink(result, symbol)
-    counts = {k: f"{v:,}" for k, v in result.counts.items()}
+    counts = {k: number(v) for k, v in result.counts.items()}
     if result.written and result.month is None:
-        st.success(t("import.done_records", **counts))
+        st.success(tn("import.done_records", result.counts["rows"], **counts))
     elif result.written:
         st.success(t("import.done", month=month_text(result.month), **counts))
     elif not result.needs_confirmation:
-        st.success(t("import.valid", rows=f"{result.rows:,}", month=month_text(result.month)) if result.month
-                   else t("import.valid_records", rows=f"{result.rows:,}"))
+        st.success(t("import.valid", rows=number(result.rows), month=month_text(result.month)) if result.month
+                   else tn("import.valid_records", result.rows))
 
 
 def _example(kind: str) -> pd.DataFrame:
@@ -97,11 +96,13 @@ def _example(kind: str) -> pd.DataFrame:
 def _templates(viewer: Viewer, kind: str, months: list[dt.date], key: str) -> None:
     template = templates()[kind]
     with st.expander(t("import.template")):
-        english, spanish, sample = st.columns(3)
+        english, spanish, chinese, sample = st.columns(4)
         english.download_button(t("import.template_en"), to_excel(template.frame()), f"{kind}-template.xlsx",
                                 XLSX, key=f"{key}.tpl_en", on_click="ignore")
-        spanish.download_button(t("import.template_es"), to_excel(template.frame(spanish=True)),
+        spanish.download_button(t("import.template_es"), to_excel(template.frame(lang="es")),
                                 f"{kind}-plantilla.xlsx", XLSX, key=f"{key}.tpl_es", on_click="ignore")
+        chinese.download_button(t("import.template_zh"), to_excel(template.frame(lang="zh")),
+                                f"{kind}-template-zh.xlsx", XLSX, key=f"{key}.tpl_zh", on_click="ignore")
         if kind != "tape":
             sample.download_button(t("import.example"), to_csv(_example(kind)), f"{kind}-example.csv", "text/csv",
                                    key=f"{key}.sample", on_click="ignore")

@@ -13,10 +13,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.format import money, money_column, money_hover, money_ticks, number, share, to_cents
+from components.format import month as fmt_month
+from components.charts import localized
 from components import charts, forms, kpis, tables
 from components.auth import Viewer
 from components.context import PageContext
-from components.format import money, month as fmt_month, share, to_cents
 from components.i18n import label, t
 from components.theme import CLASS_COLORS, METHOD_COLORS
 from data import actions
@@ -39,18 +41,18 @@ def comparison_chart(table: pd.DataFrame, *, names: dict[str, str], symbol: str,
     colors = [METHOD_COLORS.get(m, "#7f7f7f") for m in table.method]
     fig = go.Figure()
     fig.add_bar(x=x, y=table.recovered_cents / 100, name=recovered_name, marker_color=colors,
-                hovertemplate=f"%{{x}}<br>{recovered_name}: {symbol}%{{y:,.0f}}<extra></extra>")
+                hovertemplate=f"%{{x}}<br>{recovered_name}: {money_hover(symbol, 'y')}<extra></extra>")
     fig.add_bar(x=x, y=table.cost_cents / 100, name=cost_name, marker_color=colors, marker_opacity=0.35,
                 marker_pattern_shape="/",
-                hovertemplate=f"%{{x}}<br>{cost_name}: {symbol}%{{y:,.0f}}<extra></extra>")
+                hovertemplate=f"%{{x}}<br>{cost_name}: {money_hover(symbol, 'y')}<extra></extra>")
     rates = [None if r is None or pd.isna(r) else float(r) * 100 for r in table.recovery_rate]
     fig.add_scatter(x=x, y=rates, name=rate_name, mode="markers", yaxis="y2",
                     marker=dict(size=12, color="#212121", symbol="diamond"),
                     hovertemplate=f"%{{x}}<br>{rate_name}: %{{y:.1f}} %<extra></extra>")
     fig.update_layout(barmode="group", title=title, **LAYOUT,
-                      yaxis=dict(tickprefix=symbol, tickformat="~s", rangemode="tozero"),
+                      yaxis=dict(**money_ticks(symbol), tickformat="~s", rangemode="tozero"),
                       yaxis2=dict(overlaying="y", side="right", ticksuffix=" %", rangemode="tozero", showgrid=False))
-    return fig
+    return localized(fig)
 
 
 def trend_chart(monthly: pd.DataFrame, *, names: dict[str, str], symbol: str, title: str) -> go.Figure:
@@ -62,18 +64,18 @@ def trend_chart(monthly: pd.DataFrame, *, names: dict[str, str], symbol: str, ti
     fig = go.Figure()
     for method in pivot.columns:
         fig.add_bar(x=x, y=pivot[method] / 100, name=names.get(method, method), marker_color=METHOD_COLORS.get(method),
-                    hovertemplate=f"{symbol}%{{y:,.0f}}")
+                    hovertemplate=f"{money_hover(symbol, 'y')}")
     fig.update_layout(barmode="stack", title=title, hovermode="x unified", **LAYOUT)
-    fig.update_yaxes(tickprefix=symbol, tickformat="~s", rangemode="tozero")
-    return fig
+    fig.update_yaxes(**money_ticks(symbol), tickformat="~s", rangemode="tozero")
+    return localized(fig)
 
 
 def cross_heatmap(pivot: pd.DataFrame, *, row_names: dict[str, str], col_names: dict[str, str], title: str,
                   kind: str, symbol: str = "") -> go.Figure:
     """Method (rows) x cooperative or segment (columns): money, share or count per cell; blank = no action."""
     values = pivot.astype("float64")
-    scale, cell = {"money": (0.01, lambda v: f"{symbol}{v / 100:,.0f}"),
-                   "share": (100, lambda v: f"{v * 100:.1f} %")}.get(kind, (1, lambda v: f"{v:,.0f}"))
+    scale, cell = {"money": (0.01, lambda v: money(v, symbol)),
+                   "share": (100, lambda v: share(v))}.get(kind, (1, lambda v: number(v)))
     shown = values * scale
     text = [[cell(v) if pd.notna(v) else "" for v in row] for row in values.values]
     fig = go.Figure(go.Heatmap(z=shown.values, x=[col_names.get(c, str(c)) for c in pivot.columns],
@@ -83,7 +85,7 @@ def cross_heatmap(pivot: pd.DataFrame, *, row_names: dict[str, str], col_names: 
     fig.update_layout(title=title, margin=dict(l=10, r=10, t=50, b=10), height=max(300, 44 * len(pivot.index) + 140))
     fig.update_xaxes(side="bottom", tickangle=-25, automargin=True)
     fig.update_yaxes(autorange="reversed", automargin=True)
-    return fig
+    return localized(fig)
 
 
 def legal_money_chart(pipeline: pd.DataFrame, *, stage_names: dict[str, str], symbol: str, title: str,
@@ -96,10 +98,10 @@ def legal_money_chart(pipeline: pd.DataFrame, *, stage_names: dict[str, str], sy
                                          ("recovered_cents", recovered_name, 1.0, legal),
                                          ("costs_cents", cost_name, 1.0, METHOD_COLORS["other"])):
         fig.add_bar(x=x, y=pipeline[column] / 100, name=name, marker_color=color, marker_opacity=opacity,
-                    hovertemplate=f"%{{x}}<br>{name}: {symbol}%{{y:,.0f}}<extra></extra>")
+                    hovertemplate=f"%{{x}}<br>{name}: {money_hover(symbol, 'y')}<extra></extra>")
     fig.update_layout(barmode="group", title=title, **LAYOUT)
-    fig.update_yaxes(tickprefix=symbol, tickformat="~s", rangemode="tozero")
-    return fig
+    fig.update_yaxes(**money_ticks(symbol), tickformat="~s", rangemode="tozero")
+    return localized(fig)
 
 
 def stage_days_chart(pipeline: pd.DataFrame, *, stage_names: dict[str, str], title: str, days_name: str,
@@ -113,7 +115,7 @@ def stage_days_chart(pipeline: pd.DataFrame, *, stage_names: dict[str, str], tit
     fig.update_layout(title=title, margin=LAYOUT["margin"], height=280)
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(ticksuffix=" d", rangemode="tozero")
-    return fig
+    return localized(fig)
 
 
 def source_chart(by_source: pd.DataFrame, *, source_names: dict[str, str], symbol: str, title: str) -> go.Figure:
@@ -121,10 +123,10 @@ def source_chart(by_source: pd.DataFrame, *, source_names: dict[str, str], symbo
     fig = go.Figure(go.Bar(x=[source_names.get(s, s) for s in by_source.village_source],
                            y=by_source.recovered_cents / 100, marker_color=METHOD_COLORS[VILLAGE],
                            marker_opacity=[SOURCE_OPACITY.get(s, 0.6) for s in by_source.village_source],
-                           hovertemplate=f"%{{x}}: {symbol}%{{y:,.0f}}<extra></extra>"))
+                           hovertemplate=f"%{{x}}: {money_hover(symbol, 'y')}<extra></extra>"))
     fig.update_layout(title=title, margin=LAYOUT["margin"], height=340)
-    fig.update_yaxes(tickprefix=symbol, tickformat="~s", rangemode="tozero")
-    return fig
+    fig.update_yaxes(**money_ticks(symbol), tickformat="~s", rangemode="tozero")
+    return localized(fig)
 
 
 # --- tables ---------------------------------------------------------------------------------------------
@@ -138,11 +140,11 @@ def _show_table(frame: pd.DataFrame, *, labels: dict[str, str], money_cols: list
             out[column] = pd.to_numeric(out[column], errors="coerce") * 100
         return out.rename(columns=labels)
 
-    config = {labels.get(c, c): st.column_config.NumberColumn(format=f"{symbol}%,.2f") for c in money_cols}
+    config = {labels.get(c, c): st.column_config.NumberColumn(format=money_column(symbol, 2)) for c in money_cols}
     config.update({labels.get(c, c): st.column_config.NumberColumn(format="%.1f %%") for c in percent_cols})
-    st.dataframe(prepare(frame), hide_index=True, width="stretch", column_config=config)
+    st.dataframe(tables.dashes(prepare(frame), numbers=False), hide_index=True, width="stretch", column_config=config)
     if total_rows is not None and total_rows > len(frame):
-        st.caption(t("table.showing", shown=f"{len(frame):,}", total=f"{total_rows:,}"))
+        st.caption(t("table.showing", shown=number(len(frame)), total=number(total_rows)))
     if callable(full):
         tables.downloads(lambda: prepare(full()), filename=filename, key=key)
     else:
@@ -155,10 +157,10 @@ def method_names() -> dict[str, str]:
 
 def kpi_row(total: mf.MethodTotals, symbol: str) -> list[kpis.Kpi]:
     """All methods together, each loan counted once."""
-    days = "—" if total.median_days is None else f"{total.median_days:,.0f}"
+    days = "—" if total.median_days is None else number(total.median_days)
     return [
-        kpis.Kpi(t("methods.kpi.actions"), f"{total.actions:,}", help=t("methods.kpi.actions_help")),
-        kpis.Kpi(t("methods.kpi.loans"), f"{total.loans_worked:,}"),
+        kpis.Kpi(t("methods.kpi.actions"), number(total.actions), help=t("methods.kpi.actions_help")),
+        kpis.Kpi(t("methods.kpi.loans"), number(total.loans_worked)),
         kpis.Kpi(t("methods.kpi.recovered"), money(total.recovered_cents, symbol, compact=True)),
         kpis.Kpi(t("methods.kpi.cost"), money(total.cost_cents, symbol, compact=True)),
         kpis.Kpi(t("methods.kpi.net"), money(total.net_cents, symbol, compact=True), help=t("methods.kpi.net_help")),

@@ -15,11 +15,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.tables import dashes, money_config
+from components.format import money, money_column, money_hover, money_ticks, number, plain, share, to_cents
+from components.format import date as fmt_date
+from components.charts import localized
 from components import charts, forms, kpis, store, tables
 from components.auth import Viewer
 from components.context import PageContext
-from components.format import date as fmt_date
-from components.format import money, plain, share, to_cents
 from components.i18n import label, t
 from components.kpis import Kpi
 from components.theme import CLASS_COLORS, METHOD_COLORS, TARGET_COLOR
@@ -60,9 +62,9 @@ def recovery_scatter(table: pd.DataFrame, *, symbol: str, title: str, x_title: s
     fig.add_hline(y=1.0, line=dict(color=PARITY_COLOR, dash="dash"), annotation_text=html.escape(parity_name),
                   annotation_position="top left")
     fig.update_layout(title=title, **LAYOUT)
-    fig.update_xaxes(title=x_title, type="log", tickprefix=symbol)
+    fig.update_xaxes(title=x_title, type="log", **money_ticks(symbol))
     fig.update_yaxes(title=y_title, tickformat=".0%", rangemode="tozero")
-    return fig
+    return localized(fig)
 
 
 def cooperative_bars(by_coop: pd.DataFrame, *, symbol: str, title: str, target_name: str,
@@ -72,14 +74,14 @@ def cooperative_bars(by_coop: pd.DataFrame, *, symbol: str, title: str, target_n
     rates = [share(r) for r in by_coop.recovery_rate]
     fig = go.Figure()
     fig.add_bar(x=names, y=by_coop.target_cents / 100, name=target_name, marker_color=PARITY_COLOR,
-                hovertemplate=f"%{{x}}<br>{html.escape(target_name)}: {symbol}%{{y:,.0f}}<extra></extra>")
+                hovertemplate=f"%{{x}}<br>{html.escape(target_name)}: {money_hover(symbol, 'y')}<extra></extra>")
     fig.add_bar(x=names, y=by_coop.recovered_cents / 100, name=recovered_name, marker_color=OTHER_COLOR,
                 customdata=rates,
-                hovertemplate=f"%{{x}}<br>{html.escape(recovered_name)}: {symbol}%{{y:,.0f}} (%{{customdata}})"
+                hovertemplate=f"%{{x}}<br>{html.escape(recovered_name)}: {money_hover(symbol, 'y')} (%{{customdata}})"
                               "<extra></extra>")
     fig.update_layout(title=title, barmode="group", **LAYOUT)
-    fig.update_yaxes(tickprefix=symbol, tickformat="~s", rangemode="tozero")
-    return fig
+    fig.update_yaxes(**money_ticks(symbol), tickformat="~s", rangemode="tozero")
+    return localized(fig)
 
 
 def on_time_line(rates: pd.DataFrame, *, title: str, rate_name: str, decided_name: str) -> go.Figure:
@@ -95,7 +97,7 @@ def on_time_line(rates: pd.DataFrame, *, title: str, rate_name: str, decided_nam
                       yaxis=dict(tickformat=".0%", range=[0, 1.05], title=rate_name),
                       yaxis2=dict(overlaying="y", side="right", showgrid=False, rangemode="tozero", tickformat=",d",
                                   dtick=max(1, int(rates.decided.max() if len(rates) else 1) // 4)), **LAYOUT)
-    return fig
+    return localized(fig)
 
 
 def recoveries_by_method(timeline: pd.DataFrame, *, names: dict[str, str], symbol: str, title: str) -> go.Figure:
@@ -145,23 +147,23 @@ def gap_kpi(gap_counts: dict[str, int], unowned_npls: int) -> Kpi:
     """The accountability gap card (domain.accountability.accountability_gap): overdue or missed assignments
     with no decision plus NPLs with no named person; those awaiting approval beneath."""
     awaiting = int(gap_counts.get(accountability.AWAITING_APPROVAL, 0))
-    return Kpi(t("officers.kpi.gaps"), f"{accountability.accountability_gap(gap_counts, unowned_npls):,}",
-               delta=t("defects.gap.awaiting", count=f"{awaiting:,}"), delta_color="off", delta_arrow="off",
-               help=t("defects.gap.kpi_help", undecided=f"{int(gap_counts.get(accountability.NO_DECISION, 0)):,}",
-                      unowned=f"{unowned_npls:,}", awaiting=f"{awaiting:,}"))
+    return Kpi(t("officers.kpi.gaps"), number(accountability.accountability_gap(gap_counts, unowned_npls)),
+               delta=t("defects.gap.awaiting", count=number(awaiting)), delta_color="off", delta_arrow="off",
+               help=t("defects.gap.kpi_help", undecided=number(int(gap_counts.get(accountability.NO_DECISION, 0))),
+                      unowned=number(unowned_npls), awaiting=number(awaiting)))
 
 
 def kpi_row(totals: dict, gap: Kpi, symbol: str) -> list[Kpi]:
     return [
-        Kpi(t("officers.kpi.open"), f"{totals['open']:,}", help=t("officers.kpi.open_help",
+        Kpi(t("officers.kpi.open"), number(totals['open']), help=t("officers.kpi.open_help",
                                                                    balance=money(totals["open_balance_cents"], symbol))),
         Kpi(t("officers.kpi.recovered"), money(totals["recovered_cents"], symbol, compact=True),
             help=t("officers.kpi.recovered_help", target=money(totals["target_cents"], symbol))),
         Kpi(t("officers.kpi.recovery_rate"), share(totals["recovery_rate"]), help=t("officers.help.recovery_rate")),
         Kpi(t("officers.kpi.on_time"), share(totals["on_time_rate"]), help=t("officers.help.on_time")),
-        Kpi(t("officers.kpi.due_soon"), f"{totals['due_soon']:,}"),
-        Kpi(t("officers.kpi.overdue"), f"{totals['overdue']:,}"),
-        Kpi(t("officers.kpi.missed"), f"{totals['missed']:,}"),
+        Kpi(t("officers.kpi.due_soon"), number(totals['due_soon'])),
+        Kpi(t("officers.kpi.overdue"), number(totals['overdue'])),
+        Kpi(t("officers.kpi.missed"), number(totals['missed'])),
         gap,
     ]
 
@@ -225,7 +227,7 @@ def officer_table(table: pd.DataFrame, *, symbol: str, show_cooperative: bool) -
     shade = [bool(v) for v in table.laggard]
     styled = display.style.apply(
         lambda row: [f"background-color: {LAGGARD_COLOR}22" if shade[row.name] else ""] * len(row), axis=1)
-    config = {labels[c]: st.column_config.NumberColumn(format=f"{symbol}%,.0f") for c in money_cols}
+    config = {labels[c]: st.column_config.NumberColumn(format=money_column(symbol, 0)) for c in money_cols}
     config |= {labels[c]: st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0)
                for c in ("recovery_rate", "on_time_rate")}
     event = st.dataframe(styled, hide_index=True, width="stretch", column_config=config, on_select="rerun",
@@ -279,12 +281,12 @@ def gap_list(gaps: pd.DataFrame, *, total: int, symbol: str, today: dt.date,
               "target_cents": t("officers.col.target"), "recovered_cents": t("officers.col.recovered")}
     columns = [*labels, "link"]
     display = tables.money_columns(rows[columns], ["target_cents", "recovered_cents"]).rename(columns=labels)
-    config = {labels[c]: st.column_config.NumberColumn(format=f"{symbol}%,.0f") for c in ("target_cents",
+    config = {labels[c]: st.column_config.NumberColumn(format=money_column(symbol, 0)) for c in ("target_cents",
                                                                                           "recovered_cents")}
     config["link"] = link
     st.dataframe(display, hide_index=True, width="stretch", column_config=config, key="officers.gap.rows")
     if total > len(shown):
-        st.caption(t("table.showing", shown=f"{len(shown):,}", total=f"{total:,}"))
+        st.caption(t("table.showing", shown=number(len(shown)), total=number(total)))
     status_words = {s: label("deadline_status", s) for s in DEADLINE_STATUSES}  # translated now, used later
     state_words = {s: t(f"defects.gap.state.{s}") for s in accountability.GAP_STATES}
 
@@ -387,7 +389,7 @@ def _history(scope, officer_id: int, symbol: str) -> None:
         st.caption(t("officers.detail.no_reviews"))
     else:
         shown = reviews.assign(rating=[label("review_rating", r) for r in reviews.rating])
-        st.dataframe(shown.drop(columns=["review_id"]).rename(columns={
+        st.dataframe(dashes(shown.drop(columns=["review_id"])).rename(columns={
             "period_start": t("officers.col.period_start"), "period_end": t("officers.col.period_end"),
             "rating": t("officers.col.latest_rating"), "findings": t("officers.col.findings"),
             "reviewer": t("officers.col.reviewer")}), hide_index=True, width="stretch", key="officers.reviews")
@@ -398,6 +400,7 @@ def _history(scope, officer_id: int, symbol: str) -> None:
     shown = decisions.assign(kind=[label("decision_kind", k) for k in decisions.kind],
                              status=[label("decision_status", s) for s in decisions.status],
                              amount_cents=decisions.amount_cents.astype("float64") / 100)
+    shown = dashes(shown, money_headers=["amount_cents"], symbol=symbol)
     st.dataframe(shown.rename(columns={
         "decision_id": "#", "kind": t("officers.col.kind"), "status": t("officers.col.status"),
         "amount_cents": t("officers.col.amount"), "months": t("officers.col.months"),
@@ -406,7 +409,7 @@ def _history(scope, officer_id: int, symbol: str) -> None:
         "decided_by": t("officers.col.decided_by"), "decided_at": t("officers.col.decided_at"),
         "revocation_reason": t("officers.col.revocation_reason"), "assignments": t("officers.col.assignments")}),
         hide_index=True, width="stretch", key="officers.decisions",
-        column_config={t("officers.col.amount"): st.column_config.NumberColumn(format=f"{symbol}%,.0f")})
+        column_config={t("officers.col.amount"): cfg for cfg in money_config(shown, ["amount_cents"], symbol, 0).values()})
 
 
 def detail(viewer: Viewer, officer_id: int, *, ctx: PageContext, today: dt.date, manage: bool) -> None:
@@ -428,14 +431,14 @@ def detail(viewer: Viewer, officer_id: int, *, ctx: PageContext, today: dt.date,
     by_status = store.read(officers.assignments_by_status, scope=scope, today=today, month=month,
                            officer_id=officer_id)
     row = accountability.officer_table(facts, by_status).iloc[0]
-    cards = [Kpi(t("officers.kpi.open"), f"{row.open:,}", help=t("officers.kpi.open_help",
+    cards = [Kpi(t("officers.kpi.open"), number(row.open), help=t("officers.kpi.open_help",
                                                                   balance=money(row.open_balance_cents, symbol))),
              Kpi(t("officers.col.target"), money(row.target_cents, symbol, compact=True)),
              Kpi(t("officers.kpi.recovered"), money(row.recovered_cents, symbol, compact=True)),
              Kpi(t("officers.kpi.recovery_rate"), share(row.recovery_rate), help=t("officers.help.recovery_rate")),
              Kpi(t("officers.kpi.on_time"), share(row.on_time_rate), help=t("officers.help.on_time")),
-             Kpi(t("officers.kpi.overdue"), f"{row.overdue:,}"), Kpi(t("officers.kpi.missed"), f"{row.missed:,}"),
-             Kpi(t("officers.col.new_npl_count"), f"{row.new_npl_count:,}",
+             Kpi(t("officers.kpi.overdue"), number(row.overdue)), Kpi(t("officers.kpi.missed"), number(row.missed)),
+             Kpi(t("officers.col.new_npl_count"), number(row.new_npl_count),
                  help=t("officers.help.new_npl", balance=money(row.new_npl_cents, symbol)))]
     kpis.show(cards)
     if row.laggard:
@@ -463,7 +466,7 @@ def detail(viewer: Viewer, officer_id: int, *, ctx: PageContext, today: dt.date,
             st.plotly_chart(recoveries_by_method(timeline, names={m: label("method", m) for m in METHOD_COLORS},
                                                  symbol=symbol, title=t("officers.chart.recoveries_title")),
                             key="officers.detail.recoveries")
-            st.caption(t("officers.detail.recoveries_caption", actions=f"{int(timeline.actions.sum()):,}",
+            st.caption(t("officers.detail.recoveries_caption", actions=number(int(timeline.actions.sum())),
                          recovered=money(int(timeline.recovered_cents.sum()), symbol),
                          cost=money(int(timeline.cost_cents.sum()), symbol)))
     with tabs[2]:

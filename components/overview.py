@@ -6,10 +6,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from components import charts, store, tables
+from components.format import money, month, number, points, share
+from components import charts, filters, store, tables
 from components.context import PageContext
 from components.filters import Filters
-from components.format import money, month, share
 from components.i18n import label, t
 from components.kpis import Kpi
 from data import portfolio, recoveries
@@ -52,7 +52,7 @@ def kpi_row(balances: pd.DataFrame, chosen: Filters, ctx: PageContext) -> list[K
     rate_ytd = recovery_rate_text(recovered_ytd, npl_at(year_start))
     ratio_delta = None
     if before is not None and now.npl_ratio is not None and before.npl_ratio is not None:
-        ratio_delta = f"{(now.npl_ratio - before.npl_ratio) * 100:+.2f} pp"
+        ratio_delta = points(now.npl_ratio - before.npl_ratio)
     return [
         Kpi(t("overview.kpi.npl", month=month(last)), money(now.npl_cents, symbol, compact=True),
             _delta(now.npl_cents, before.npl_cents if before else None, symbol), help=t("overview.kpi.npl_help")),
@@ -62,8 +62,8 @@ def kpi_row(balances: pd.DataFrame, chosen: Filters, ctx: PageContext) -> list[K
             if npl_at(cutoff_month) is not None else "—",
             help=t("overview.kpi.since_cutoff_help", month=month(cutoff_month))),
         Kpi(t("overview.kpi.ratio"), share(now.npl_ratio, 2), ratio_delta, help=t("overview.kpi.ratio_help")),
-        Kpi(t("overview.kpi.count"), f"{now.npl_count:,}",
-            f"{now.npl_count - before.npl_count:+,}" if before else None),
+        Kpi(t("overview.kpi.count"), number(now.npl_count),
+            number(now.npl_count - before.npl_count, signed=True) if before else None),
         Kpi(t("overview.kpi.old"), money(figures.npl_balance(balances, last, OLD), symbol, compact=True)),
         Kpi(t("overview.kpi.new"), money(figures.npl_balance(balances, last, NEW), symbol, compact=True)),
         Kpi(t("overview.kpi.recovered_month"), money(recovered_month, symbol, compact=True), rate_month,
@@ -102,7 +102,7 @@ def cooperative_selection(by_coop: pd.DataFrame, chosen: Filters, symbol: str) -
         match = ranked.index[ranked.cooperative == name]
         if len(match):
             st.query_params["coop"] = str(int(match[0]))
-            st.session_state.pop("overview.coop", None)
+            st.session_state.pop(filters.widget_key("overview.coop"), None)
             st.rerun()
 
 

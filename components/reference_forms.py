@@ -15,6 +15,7 @@ import streamlit as st
 from components import store
 from components.auth import Viewer
 from components.forms import submit
+from components.tables import dashes
 from components.i18n import t
 from data import reference
 from data.reference import EARLIEST_HIRED_ON
@@ -29,7 +30,7 @@ def _label(row) -> str:
 
 
 def _table(frame: pd.DataFrame, columns: list[str]) -> None:
-    st.dataframe(frame[columns].rename(columns=lambda c: t(f"reference.col.{c}")), hide_index=True,
+    st.dataframe(dashes(frame[columns].rename(columns=lambda c: t(f"reference.col.{c}"))), hide_index=True,
                  width="stretch")
 
 

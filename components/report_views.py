@@ -29,7 +29,8 @@ def scope_name(scope: Scope, ctx: PageContext) -> str:
 def report_pdf(scope: Scope, ctx: PageContext, month: dt.date) -> bytes:
     """The board report PDF of a month for a scope, in the session's language."""
     figures = store.read(board_report.gather, scope=scope, month=month, today=dt.date.today())
-    return board_report.render_pdf(figures, text=t, label=label, symbol=ctx.symbol, scope_name=scope_name(scope, ctx))
+    return board_report.render_pdf(figures, text=t, label=label, symbol=ctx.symbol, scope_name=scope_name(scope, ctx),
+                                   lang=current_language())
 
 
 def report_button(viewer: Viewer, ctx: PageContext, month: dt.date, key: str = "report", *,
@@ -39,7 +40,10 @@ def report_button(viewer: Viewer, ctx: PageContext, month: dt.date, key: str = "
     wanted = (month, scope, current_language())
     state_key = f"{key}.pdf"
     if st.button(t("report.prepare", month=month_text(month)), key=f"{key}.prepare", icon=":material/picture_as_pdf:"):
-        st.session_state[state_key] = (wanted, report_pdf(scope, ctx, month))
+        try:
+            st.session_state[state_key] = (wanted, report_pdf(scope, ctx, month))
+        except board_report.FontMissing:
+            st.error(t("report.font_missing"))
     ready = st.session_state.get(state_key)
     if ready and ready[0] == wanted:
         st.download_button(t("report.download", month=month_text(month)), ready[1],

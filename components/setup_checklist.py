@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.format import number
 from components import store
 from components.auth import Viewer
 from components.i18n import t
@@ -25,9 +26,9 @@ def show(viewer: Viewer) -> None:
     title = t("setup.title_done") if done == total else t("setup.title", done=done, total=total)
     with st.expander(title, expanded=done < total, icon=DONE_ICON if done == total else TODO_ICON):
         st.caption(t("setup.help"))
-        for number, step in enumerate(readiness.STEPS, start=1):
+        for position, step in enumerate(readiness.STEPS, start=1):
             finished = counts[step] > 0
             status = t("setup.status.done") if finished else t("setup.status.todo")
             # only the catalogs' own words and numbers reach markdown here, never a record's name
-            st.markdown(f"{DONE_ICON if finished else TODO_ICON} {number}. **{t(f'setup.step.{step}')}**: "
-                        f"{counts[step]:,} ({status}) · {t(f'setup.where.{step}')}")
+            st.markdown(f"{DONE_ICON if finished else TODO_ICON} {position}. **{t(f'setup.step.{step}')}**: "
+                        f"{number(counts[step])} ({status}) · {t(f'setup.where.{step}')}")

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from components.format import DASH, money, money_column, number
 from components import store
 from components.i18n import t
 from data import export
@@ -60,12 +61,49 @@ def downloads(source: Source, *, filename: str, key: str) -> None:
                           key=f"{key}.xlsx", on_click="ignore")
 
 
+def dashes(frame: pd.DataFrame, *, money_headers: list[str] = (), symbol: str = "",
+           numbers: bool = True) -> pd.DataFrame:
+    """An empty cell shows a dash in every language, not the word "None" Streamlit prints for a missing value.
+
+    Columns without gaps are left as they are (numbers stay numbers: they sort and take the money format). A text
+    column's gaps become "—"; a date column with gaps becomes ISO text (which still sorts); a number column with
+    gaps (a decision's amount or months) becomes the language's formatted text, money with the symbol, unless
+    ``numbers`` is false. Downloads
+    never go through here, so CSV and Excel keep empty cells and real numbers."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if not values.isna().any():
+            continue
+        if pd.api.types.is_datetime64_any_dtype(values):
+            present = values.dropna()
+            with_time = bool(((present - present.dt.normalize()) != pd.Timedelta(0)).any())
+            text = values.dt.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d").astype(object)
+        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            if not numbers:  # the caller formats this table's numbers itself (percentages)
+                continue
+            if column in money_headers:
+                text = values.map(lambda v: money(round(v * 100), symbol) if pd.notna(v) else DASH)
+            else:
+                text = values.map(lambda v: number(v, 0 if float(v).is_integer() else 2) if pd.notna(v) else DASH)
+        else:
+            text = values.astype(object)
+        out[column] = text.where(values.notna(), DASH).astype(object)
+    return out
+
+
+def money_config(frame: pd.DataFrame, headers: list[str], symbol: str, decimals: int = 2) -> dict:
+    """Money formats for the headers whose column is still numeric after ``dashes`` (a column with gaps is text)."""
+    return {header: st.column_config.NumberColumn(format=money_column(symbol, decimals)) for header in headers
+            if header in frame and pd.api.types.is_numeric_dtype(frame[header])}
+
+
 def show_display(display: pd.DataFrame, *, money_headers: list[str], symbol: str, total: int | None = None) -> None:
     """A display-ready table (translated headers, money in currency units) with 'showing N of M'."""
-    config = {header: st.column_config.NumberColumn(format=f"{symbol}%,.2f") for header in money_headers}
-    st.dataframe(display, hide_index=True, width="stretch", column_config=config)
+    shown = dashes(display, money_headers=money_headers, symbol=symbol)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=money_config(shown, money_headers, symbol))
     if total is not None and total > len(display):
-        st.caption(t("table.showing", shown=f"{len(display):,}", total=f"{total:,}"))
+        st.caption(t("table.showing", shown=number(len(display)), total=number(total)))
 
 
 def show(frame: pd.DataFrame, *, labels: dict[str, str], money: list[str], symbol: str, key: str,

@@ -15,11 +15,13 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.colors import n_colors
 
+from components.format import money, money_hover, money_ticks, number, points, share
+from components.format import month as fmt_month
+from components.charts import localized
 from components import charts, store, tables
 from components.charts import LAYOUT
 from components.context import PageContext
 from components.filters import Filters
-from components.format import money, month as fmt_month, share
 from components.i18n import label, t
 from components.kpis import Kpi
 from components.theme import CLASS_COLORS
@@ -38,13 +40,13 @@ def special_mention_chart(trend: pd.DataFrame, *, symbol: str, title: str, balan
     x = [fmt_month(m) for m in trend.month]
     fig = go.Figure()
     fig.add_bar(x=x, y=trend.balance_cents / 100, name=balance_name, marker_color=CLASS_COLORS[SPECIAL_MENTION],
-                hovertemplate=f"{balance_name}: {symbol}%{{y:,.0f}}<extra></extra>")
+                hovertemplate=f"{balance_name}: {money_hover(symbol, 'y')}<extra></extra>")
     fig.add_scatter(x=x, y=trend.loan_count, name=count_name, mode="lines+markers", yaxis="y2",
                     line=dict(color="#212121", width=2), hovertemplate=f"{count_name}: %{{y:,d}}<extra></extra>")
-    fig.update_layout(title=title, **LAYOUT, yaxis=dict(tickprefix=symbol, tickformat="~s", rangemode="tozero"),
+    fig.update_layout(title=title, **LAYOUT, yaxis=dict(**money_ticks(symbol), tickformat="~s", rangemode="tozero"),
                       yaxis2=dict(overlaying="y", side="right", rangemode="tozero", showgrid=False, tickmode="auto",
                                   tickformat=",d"))
-    return fig
+    return localized(fig)
 
 
 def hidden_by_officer_chart(by_officer: pd.DataFrame, *, class_names: dict[str, str], symbol: str, title: str,
@@ -59,12 +61,12 @@ def hidden_by_officer_chart(by_officer: pd.DataFrame, *, class_names: dict[str, 
         name = class_names.get(loan_class, loan_class)
         fig.add_bar(x=part.balance_cents / 100, y=order, orientation="h", name=name,
                     marker_color=CLASS_COLORS[loan_class], customdata=part.loan_count,
-                    hovertemplate=f"%{{y}}<br>{name}: {symbol}%{{x:,.0f}} (%{{customdata}} {count_name})"
+                    hovertemplate=f"%{{y}}<br>{name}: {money_hover(symbol, 'x')} (%{{customdata}} {count_name})"
                                   "<extra></extra>")
     fig.update_layout(barmode="stack", title=title, margin=LAYOUT["margin"], legend=LAYOUT["legend"],
                       height=max(300, 34 * len(order) + 120))
-    fig.update_xaxes(tickprefix=symbol, tickformat="~s")
-    return fig
+    fig.update_xaxes(**money_ticks(symbol), tickformat="~s")
+    return localized(fig)
 
 
 CHART_TOP = 15
@@ -105,7 +107,7 @@ def vintage_chart(curves: pd.DataFrame, *, title: str, x_title: str, y_title: st
                       legend=dict(orientation="v", x=1.02, y=1, title_text=""))
     fig.update_xaxes(title=x_title, dtick=3, rangemode="tozero")
     fig.update_yaxes(title=y_title, ticksuffix=" %", rangemode="tozero")
-    return fig
+    return localized(fig)
 
 
 # --- tables -----------------------------------------------------------------------------------------------------
@@ -194,24 +196,24 @@ def kpi_row(data: WarningFigures, chosen: Filters, ctx: PageContext) -> list[Kpi
     segment_rows = data.balances if chosen.segment is None else data.balances[data.balances.segment == chosen.segment]
     ratio_now = figures.ratio(figures.npl_balance(segment_rows, last), figures.gross_balance(segment_rows, last))
     ratio_after = rules.reclassified_npl_ratio(data.balances, last, hidden_cents, chosen.segment)
-    ratio_delta = None if ratio_now is None or ratio_after is None else f"{(ratio_after - ratio_now) * 100:+.2f} pp"
+    ratio_delta = None if ratio_now is None or ratio_after is None else points(ratio_after - ratio_now)
     new_now = figures.npl_balance(data.balances, last, NEW)
     earlier = sorted(m for m in set(data.balances.month) if m < last)
     new_before = figures.npl_balance(data.balances, earlier[-1], NEW) if earlier else None
     return [
         Kpi(t("warnings.kpi.sm"), money(sm_now, symbol, compact=True),
             _signed_money(rules.change(data.special_mention, last), symbol),
-            help=t("warnings.kpi.sm_help", month=fmt_month(last), count=f"{int(sm.loan_count.get(last, 0)):,}",
-                   worsened=f"{data.worsened.loan_count:,}")),
+            help=t("warnings.kpi.sm_help", month=fmt_month(last), count=number(int(sm.loan_count.get(last, 0))),
+                   worsened=number(data.worsened.loan_count))),
         Kpi(t("warnings.kpi.at_risk"), money(data.at_risk.balance_cents, symbol, compact=True),
-            help=t("warnings.kpi.at_risk_help", count=f"{data.at_risk.loan_count:,}",
+            help=t("warnings.kpi.at_risk_help", count=number(data.at_risk.loan_count),
                    days=rules.MATURITY_WINDOW_DAYS)),
         Kpi(t("warnings.kpi.hidden"), money(hidden_cents, symbol, compact=True),
-            help=t("warnings.kpi.hidden_help", count=f"{int(data.hidden.loan_count.sum()):,}")),
+            help=t("warnings.kpi.hidden_help", count=number(int(data.hidden.loan_count.sum())))),
         Kpi(t("warnings.kpi.ratio_after"), share(ratio_after, 2), ratio_delta,
             help=t("warnings.kpi.ratio_after_help", now=share(ratio_now, 2))),
         Kpi(t("warnings.kpi.evergreen"), money(int(data.evergreen.balance_cents.sum()), symbol, compact=True),
-            help=t("warnings.kpi.evergreen_help", count=f"{int(data.evergreen.loan_count.sum()):,}",
+            help=t("warnings.kpi.evergreen_help", count=number(int(data.evergreen.loan_count.sum())),
                    principal=money(int(data.evergreen.principal_cents.sum()), symbol), first=fmt_month(chosen.first))),
         Kpi(t("warnings.kpi.new_npl"), money(new_now, symbol, compact=True),
             _signed_money(None if new_before is None else new_now - new_before, symbol),

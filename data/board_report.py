@@ -9,13 +9,18 @@ language. Charts are drawn with fpdf2's own primitives: no browser, no kaleido.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 from fpdf import FPDF
 from sqlalchemy.orm import Session
 
+from components.format import money as format_money
+from components.format import date as fmt_date
+from components.format import number, share
 from data import assets, decisions, flows, methods, officers, portfolio, recoveries, settings
 from domain import accountability, figures, npl_flows, provisions
 from domain.classes import NPL_CLASSES
@@ -105,71 +110,97 @@ def _latin1(value: object) -> str:
         "latin-1", "replace").decode("latin-1")
 
 
-def _money(cents: int | None, symbol: str) -> str:
-    if cents is None or pd.isna(cents):
-        return "-"
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{symbol}{abs(cents) / 100:,.0f}"
+#: where Debian's and other common packages put a font with the Chinese glyphs (the first one found is embedded);
+#: NPL_CJK_FONT names another .ttf/.ttc/.otf file
+CJK_FONTS = (
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",                 # fonts-wqy-zenhei
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",       # fonts-noto-cjk
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",               # fonts-wqy-microhei
+    "/usr/share/fonts/truetype/arphic/uming.ttc",                   # fonts-arphic-uming
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",    # fonts-droid-fallback
+)
+#: languages whose text needs a font beyond the core PDF fonts' Latin-1
+NEEDS_CJK_FONT = frozenset({"zh"})
 
 
-def _share(value: float | None) -> str:
-    return "-" if value is None else f"{value * 100:.2f} %"
+class FontMissing(RuntimeError):
+    """No font with Chinese glyphs is installed: the report says so instead of printing boxes or failing."""
+
+
+def cjk_font() -> Path | None:
+    """The first CJK font file found (NPL_CJK_FONT first), or None."""
+    candidates = [os.environ.get("NPL_CJK_FONT", ""), *CJK_FONTS]
+    return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
 
 
 class _Report(FPDF):
-    def __init__(self, footer_text: Callable[[int], str]) -> None:
+    def __init__(self, footer_text: Callable[[int], str], lang: str = "en") -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self._footer_text = footer_text
         self.set_auto_page_break(auto=True, margin=15)
         self.set_margins(15, 15, 15)
+        self.face = "Helvetica"
+        self.clean: Callable[[object], str] = _latin1
+        if lang in NEEDS_CJK_FONT:
+            path = cjk_font()
+            if path is None:
+                raise FontMissing("no CJK font found: install fonts-wqy-zenhei (or fonts-noto-cjk), or set "
+                                  "NPL_CJK_FONT to a .ttf/.ttc file")
+            for style in ("", "B", "I"):  # one face for every style: CJK fonts rarely ship bold or italic
+                self.add_font("cjk", style, str(path))
+            self.face, self.clean = "cjk", str
 
     def footer(self) -> None:
         self.set_y(-12)
-        self.set_font("Helvetica", size=8)
+        self.set_font(self.face, size=8)
         self.set_text_color(*GREY)
-        self.cell(0, 5, _latin1(self._footer_text(self.page_no())), align="C")
+        self.cell(0, 5, self.clean(self._footer_text(self.page_no())), align="C")
         self.set_text_color(0, 0, 0)
 
     def heading(self, text: str) -> None:
         if self.get_y() > 250:
             self.add_page()
         self.ln(4)
-        self.set_font("Helvetica", style="B", size=12)
-        self.cell(0, 7, _latin1(text), new_x="LMARGIN", new_y="NEXT")
-        self.set_font("Helvetica", size=9)
+        self.set_font(self.face, style="B", size=12)
+        self.cell(0, 7, self.clean(text), new_x="LMARGIN", new_y="NEXT")
+        self.set_font(self.face, size=9)
 
     def note(self, text: str) -> None:
-        self.set_font("Helvetica", style="I", size=9)
-        self.cell(0, 6, _latin1(text), new_x="LMARGIN", new_y="NEXT")
-        self.set_font("Helvetica", size=9)
+        self.set_font(self.face, style="I", size=9)
+        self.cell(0, 6, self.clean(text), new_x="LMARGIN", new_y="NEXT")
+        self.set_font(self.face, size=9)
 
     def table(self, headers: list[str], rows: list[list[str]], widths: list[float], right: set[int]) -> None:
-        self.set_font("Helvetica", style="B", size=8)
+        self.set_font(self.face, style="B", size=8)
         self.set_fill_color(235, 235, 235)
         for i, (header, width) in enumerate(zip(headers, widths)):
-            self.cell(width, 6, _latin1(header), border="B", fill=True, align="R" if i in right else "L")
+            self.cell(width, 6, self.clean(header), border="B", fill=True, align="R" if i in right else "L")
         self.ln()
-        self.set_font("Helvetica", size=8)
+        self.set_font(self.face, size=8)
         for row in rows:
             if self.get_y() > 275:
                 self.add_page()
             for i, (value, width) in enumerate(zip(row, widths)):
-                self.cell(width, 5, _latin1(value)[:60], align="R" if i in right else "L")
+                self.cell(width, 5, self.clean(value)[:60], align="R" if i in right else "L")
             self.ln()
 
 
-def _kpis(pdf: _Report, data: BoardFigures, text: TextFn, symbol: str) -> None:
+def _kpis(pdf: _Report, data: BoardFigures, text: TextFn, symbol: str, lang: str) -> None:
     snap, prev = data.snapshot, data.previous
     change = None if prev is None else snap.npl_cents - prev.npl_cents
-    cards = [(text("report.kpi.npl"), _money(snap.npl_cents, symbol)),
-             (text("report.kpi.change"), "-" if change is None else ("+" if change > 0 else "") + _money(change, symbol)),
-             (text("report.kpi.ratio"), _share(snap.npl_ratio)),
-             (text("report.kpi.count"), f"{snap.npl_count:,}"),
-             (text("report.kpi.old"), _money(snap.old_npl_cents, symbol)),
-             (text("report.kpi.new"), _money(snap.new_npl_cents, symbol)),
-             (text("report.kpi.recovered"), _money(data.recovered_cents, symbol))]
+
+    def money(cents: int | None) -> str:
+        return format_money(cents, symbol, lang=lang)
+
+    cards = [(text("report.kpi.npl"), money(snap.npl_cents)),
+             (text("report.kpi.change"), money(change) if change is None or change <= 0 else "+" + money(change)),
+             (text("report.kpi.ratio"), share(snap.npl_ratio, 2, lang=lang)),
+             (text("report.kpi.count"), number(snap.npl_count, lang=lang)),
+             (text("report.kpi.old"), money(snap.old_npl_cents)),
+             (text("report.kpi.new"), money(snap.new_npl_cents)),
+             (text("report.kpi.recovered"), money(data.recovered_cents))]
     if data.coverage is not None:
-        cards.append((text("flows.coverage.label"), _share(data.coverage.ratio)))
+        cards.append((text("flows.coverage.label"), share(data.coverage.ratio, 2, lang=lang)))
     width, height = 45, 16
     y = pdf.get_y()
     for index, (title, value) in enumerate(cards):
@@ -177,20 +208,20 @@ def _kpis(pdf: _Report, data: BoardFigures, text: TextFn, symbol: str) -> None:
         pdf.set_draw_color(200, 200, 200)
         pdf.rect(x, y, width, height)
         pdf.set_xy(x + 2, y + 1.5)
-        pdf.set_font("Helvetica", size=7)
+        pdf.set_font(pdf.face, size=7)
         pdf.set_text_color(*GREY)
-        pdf.cell(width - 4, 4, _latin1(title))
+        pdf.cell(width - 4, 4, pdf.clean(title))
         pdf.set_xy(x + 2, y + 7)
-        pdf.set_font("Helvetica", style="B", size=11)
+        pdf.set_font(pdf.face, style="B", size=11)
         pdf.set_text_color(0, 0, 0)
-        pdf.cell(width - 4, 6, _latin1(value))
+        pdf.cell(width - 4, 6, pdf.clean(value))
         if index % 4 == 3 or index == len(cards) - 1:
             y += height + 2
             pdf.set_xy(pdf.l_margin, y)
-    pdf.set_font("Helvetica", size=9)
+    pdf.set_font(pdf.face, size=9)
 
 
-def _trend_chart(pdf: _Report, trend: pd.Series, symbol: str) -> None:
+def _trend_chart(pdf: _Report, trend: pd.Series, symbol: str, lang: str) -> None:
     """Bars of the NPL balance per month, drawn with rectangles; value above each bar, month below."""
     if trend.empty:
         return
@@ -201,21 +232,21 @@ def _trend_chart(pdf: _Report, trend: pd.Series, symbol: str) -> None:
     pdf.set_draw_color(160, 160, 160)
     pdf.line(left, top + height, left + width, top + height)
     pdf.set_fill_color(*NPL_RED)
-    pdf.set_font("Helvetica", size=6)
+    pdf.set_font(pdf.face, size=6)
     for index, (month, cents) in enumerate(trend.items()):
         bar_height = height * int(cents) / peak
         x = left + index * slot + (slot - bar) / 2
         pdf.rect(x, top + height - bar_height, bar, bar_height, style="F")
         pdf.set_xy(x - 2, top + height - bar_height - 4)
-        pdf.cell(bar + 4, 3.5, _latin1(_money(int(cents), symbol) if cents < 10**8 else
-                                     f"{symbol}{cents / 10**8:,.2f}M"), align="C")
+        pdf.cell(bar + 4, 3.5, pdf.clean(format_money(int(cents), symbol, compact=cents >= 10**8, lang=lang)),
+                 align="C")
         pdf.set_xy(x - 2, top + height + 1)
         pdf.cell(bar + 4, 3.5, month.strftime("%Y-%m"), align="C")
     pdf.set_xy(pdf.l_margin, top + height + 7)
-    pdf.set_font("Helvetica", size=9)
+    pdf.set_font(pdf.face, size=9)
 
 
-def _movement(pdf: _Report, data: BoardFigures, text: TextFn, symbol: str) -> None:
+def _movement(pdf: _Report, data: BoardFigures, text: TextFn, symbol: str, lang: str) -> None:
     """Where the NPLs went over the 12 months to the report month: each term of domain.npl_flows."""
     mv = data.movement
     if mv is None or data.movement_opening is None:
@@ -226,42 +257,51 @@ def _movement(pdf: _Report, data: BoardFigures, text: TextFn, symbol: str) -> No
                      last=data.month.strftime("%Y-%m")))
     values = mv.as_dict()
     rows = [[text(f"flows.term.{term}"), ("+ " if term in npl_flows.INFLOWS else "- " if term in npl_flows.OUTFLOWS
-                                          else "") + _money(values[term], symbol)] for term in npl_flows.TERMS]
+                                          else "") + format_money(values[term], symbol, lang=lang)]
+            for term in npl_flows.TERMS]
     pdf.table([text("flows.report.term"), text("flows.report.amount")], rows, [90, 45], {1})
 
 
 def render_pdf(data: BoardFigures, *, text: TextFn, label: LabelFn, symbol: str, scope_name: str,
-               generated_at: dt.datetime | None = None) -> bytes:
-    """Lay the figures out on A4 pages and return the PDF bytes."""
+               generated_at: dt.datetime | None = None, lang: str = "en") -> bytes:
+    """Lay the figures out on A4 pages and return the PDF bytes; numbers in ``lang``'s form, and Chinese text in
+    an embedded CJK font (FontMissing when none is installed)."""
     month_text = data.month.strftime("%Y-%m")
-    pdf = _Report(lambda page: text("report.page", page=page))
-    pdf.set_title(_latin1(text("report.title", month=month_text)))
+    pdf = _Report(lambda page: text("report.page", page=page), lang)
+
+    def money(cents: int | None) -> str:
+        return format_money(cents, symbol, lang=lang)
+
+    def count(value: int) -> str:
+        return number(value, lang=lang)
+
+    pdf.set_title(pdf.clean(text("report.title", month=month_text)))
     pdf.set_creator("NPL oversight dashboard")
     pdf.add_page()
-    pdf.set_font("Helvetica", style="B", size=16)
-    pdf.cell(0, 9, _latin1(text("report.title", month=month_text)), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=9)
-    pdf.cell(0, 5, _latin1(text("report.scope", scope=scope_name)), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(pdf.face, style="B", size=16)
+    pdf.cell(0, 9, pdf.clean(text("report.title", month=month_text)), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(pdf.face, size=9)
+    pdf.cell(0, 5, pdf.clean(text("report.scope", scope=scope_name)), new_x="LMARGIN", new_y="NEXT")
     at = (generated_at or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
     pdf.set_text_color(*GREY)
-    pdf.cell(0, 5, _latin1(text("report.generated", at=at)), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, pdf.clean(text("report.generated", at=at)), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
 
     pdf.heading(text("report.kpis"))
-    _kpis(pdf, data, text, symbol)
+    _kpis(pdf, data, text, symbol, lang)
 
     pdf.heading(text("report.trend", months=len(data.trend)))
-    _trend_chart(pdf, data.trend, symbol)
+    _trend_chart(pdf, data.trend, symbol, lang)
 
-    _movement(pdf, data, text, symbol)
+    _movement(pdf, data, text, symbol, lang)
 
-    pdf.heading(text("report.officers") + f" ({data.officers_total:,})")
+    pdf.heading(text("report.officers") + f" ({count(data.officers_total)})")
     if data.officers.empty:
         pdf.note(text("report.officers_none"))
     else:
         pdf.table([text("report.col.officer"), text("report.col.cooperative"), text("report.col.overdue"),
                    text("report.col.missed"), text("report.col.gap")],
-                  [[r.officer, r.cooperative, f"{r.overdue:,}", f"{r.missed:,}", f"{r.behind:,}"]
+                  [[r.officer, r.cooperative, count(r.overdue), count(r.missed), count(r.behind)]
                    for r in data.officers.itertuples()], [55, 55, 22, 22, 26], {2, 3, 4})
 
     pdf.heading(text("report.methods"))
@@ -270,34 +310,34 @@ def render_pdf(data: BoardFigures, *, text: TextFn, label: LabelFn, symbol: str,
     else:
         pdf.table([text("report.col.method"), text("report.col.count"), text("report.col.loans"),
                    text("report.col.recovered"), text("report.col.cost")],
-                  [[label("method", r.method), f"{r.actions:,}", f"{r.loans_worked:,}",
-                    _money(r.recovered_cents, symbol), _money(r.cost_cents, symbol)]
+                  [[label("method", r.method), count(r.actions), count(r.loans_worked),
+                    money(r.recovered_cents), money(r.cost_cents)]
                    for r in data.methods.itertuples()], [60, 25, 25, 35, 35], {1, 2, 3, 4})
 
-    pdf.heading(text("report.assets") + f" ({data.assets_total:,})")
+    pdf.heading(text("report.assets") + f" ({count(data.assets_total)})")
     if data.assets.empty:
         pdf.note(text("report.assets_none"))
     else:
         pdf.table([text("report.col.asset"), text("report.col.cooperative"), text("report.col.type"),
                    text("report.col.acquired"), text("report.col.book")],
-                  [[r.contract_no, r.cooperative, label("asset_type", r.asset_type), r.acquired_on.isoformat(),
-                    _money(r.book_value_cents, symbol)] for r in data.assets.itertuples()],
+                  [[r.contract_no, r.cooperative, label("asset_type", r.asset_type), fmt_date(r.acquired_on, lang=lang),
+                    money(r.book_value_cents)] for r in data.assets.itertuples()],
                   [35, 50, 35, 25, 35], {4})
 
-    pdf.heading(text("report.decisions") + f" ({data.decisions_total:,})")
+    pdf.heading(text("report.decisions") + f" ({count(data.decisions_total)})")
     if data.decisions.empty:
         pdf.note(text("report.decisions_none"))
     else:
         pdf.table([text("report.col.officer"), text("report.col.kind"), text("report.col.status"),
                    text("report.col.amount"), text("report.col.date")],
                   [[r.officer, label("decision_kind", r.kind), label("decision_status", r.status),
-                    _money(None if pd.isna(r.amount_cents) else int(r.amount_cents), symbol),
-                    r.effective_on.isoformat()] for r in data.decisions.itertuples()], [50, 45, 30, 30, 25], {3})
+                    money(None if pd.isna(r.amount_cents) else int(r.amount_cents)),
+                    fmt_date(r.effective_on, lang=lang)] for r in data.decisions.itertuples()], [50, 45, 30, 30, 25], {3})
     return bytes(pdf.output())
 
 
 def build_pdf(session: Session, *, scope: Scope, month: dt.date, text: TextFn, label: LabelFn, symbol: str,
-              scope_name: str, today: dt.date | None = None) -> bytes:
+              scope_name: str, today: dt.date | None = None, lang: str = "en") -> bytes:
     """gather + render_pdf: what the overview button and the command line call."""
     return render_pdf(gather(session, scope=scope, month=month, today=today), text=text, label=label,
-                      symbol=symbol, scope_name=scope_name)
+                      symbol=symbol, scope_name=scope_name, lang=lang)

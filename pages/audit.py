@@ -8,6 +8,7 @@ import datetime as dt
 
 import streamlit as st
 
+from components.format import number
 from components import frame, kpis, store, tables
 from components import decision_views as views
 from components.i18n import t
@@ -26,9 +27,9 @@ total = store.read(audit_trail.count, scope=scope, **chosen)
 today = dt.date.today()
 last_week = store.read(audit_trail.count, scope=scope, **{**chosen, "first_day": today - dt.timedelta(days=6),
                                                            "last_day": today})
-kpis.show([Kpi(t("audit.kpi.rows"), f"{total:,}", help=t("audit.kpi.rows_help")),
-           Kpi(t("audit.kpi.week"), f"{last_week:,}", help=t("audit.kpi.week_help")),
-           Kpi(t("audit.kpi.users"), f"{len(options['username']):,}", help=t("audit.kpi.users_help"))])
+kpis.show([Kpi(t("audit.kpi.rows"), number(total), help=t("audit.kpi.rows_help")),
+           Kpi(t("audit.kpi.week"), number(last_week), help=t("audit.kpi.week_help")),
+           Kpi(t("audit.kpi.users"), number(len(options['username'])), help=t("audit.kpi.users_help"))])
 st.caption(t("audit.scope_note") if scope.cooperative_ids is not None else t("audit.scope_all"))
 
 shown = store.read(audit_trail.list_, scope=scope, limit=views.AUDIT_LIMIT, **chosen)

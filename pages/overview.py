@@ -3,7 +3,7 @@ import streamlit as st
 
 from components import bulk_assign as unowned
 from components import charts, context, empty_state, filters, flow_views, frame, kpis, store
-from components.format import money, month, share
+from components.format import money, money_column, month, share
 from components.i18n import label, t
 from components.overview import cooperative_selection, kpi_row, largest_table, migration_months
 from components.report_views import report_button
@@ -90,7 +90,7 @@ if from_month < to_month:
                          key=f"chart.migration.{value}")
         table = matrix.rename(index=class_names, columns=class_names).rename_axis(index=t("overview.from_to"))
         tab.dataframe(table / 100 if money_symbol else table, column_config={
-            c: st.column_config.NumberColumn(format=f"{symbol}%,.0f" if money_symbol else "%,d")
+            c: st.column_config.NumberColumn(format=money_column(symbol, 0) if money_symbol else "%,d")
             for c in table.columns})
 
 st.subheader(t("unowned.title"), anchor=False)

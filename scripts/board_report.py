@@ -1,6 +1,6 @@
 """Write the monthly board report PDF from the command line (the same figures as the overview button).
 
-    python scripts/board_report.py --month YYYY-MM [--cooperative CODE] [--lang en|es] [--out FILE] [--url URL]
+    python scripts/board_report.py --month YYYY-MM [--cooperative CODE] [--lang en|es|zh] [--out FILE] [--url URL]
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from sqlalchemy import select  # noqa: E402
 
 from components.i18n import LANGUAGES, translate  # noqa: E402
 from data import settings  # noqa: E402
-from data.board_report import build_pdf  # noqa: E402
+from data.board_report import FontMissing, build_pdf  # noqa: E402
 from data.db import database_url, make_engine, session_factory, upgrade_schema  # noqa: E402
 from data.models import Cooperative  # noqa: E402
 from domain.scope import Scope  # noqa: E402
@@ -45,9 +45,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"unknown cooperative code: {args.cooperative}", file=sys.stderr)
                 return 2
             scope, name = Scope.cooperative(coop.id), coop.name
-        pdf = build_pdf(session, scope=scope, month=month, text=text,
-                        label=lambda vocabulary, code: text(f"{vocabulary}.{code}"),
-                        symbol=settings.get(session).currency_symbol, scope_name=name)
+        try:
+            pdf = build_pdf(session, scope=scope, month=month, text=text,
+                            label=lambda vocabulary, code: text(f"{vocabulary}.{code}"),
+                            symbol=settings.get(session).currency_symbol, scope_name=name, lang=args.lang)
+        except FontMissing:
+            print(text("report.font_missing"), file=sys.stderr)
+            return 3
     engine.dispose()
     out = args.out or Path(f"board-report-{args.month}.pdf")
     out.write_bytes(pdf)

@@ -72,7 +72,7 @@ SECOND_DIRECTOR = "director2"
 SUPERVISORS = ("supervisor", "supervisor_c1")
 DIRECTORS = ("director", SECOND_DIRECTOR)
 SERVER_NAMES = ("A", "B")
-#: what the app shows (English UI, components/locales/decisions.py and common.py)
+#: what the app shows (English UI, locales/en/LC_MESSAGES/messages.po)
 PROPOSED = "Proposal recorded as pending"
 APPROVED_TEXT = "Decision approved."
 REJECTED_TEXT = "Decision rejected."

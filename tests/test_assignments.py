@@ -188,9 +188,9 @@ def test_every_error_key_has_both_translations():
     import re
     from pathlib import Path
 
-    from components.locales import officers as catalog
+    from components.i18n import catalogs
 
     source = Path(assignments.__file__).read_text(encoding="utf-8")
     keys = set(re.findall(r'"(error\.assignments\.[a-z_]+)"', source))
     assert len(keys) >= 10
-    assert keys <= set(catalog.EN) and keys <= set(catalog.ES)
+    assert all(keys <= set(catalogs()[lang]) for lang in ("en", "es", "zh"))

@@ -83,7 +83,7 @@ def test_pdf_prints_the_month_and_the_hand_worked_figures(book):
                                      scope_name="Union", today=dt.date(2025, 3, 15))
     assert pdf.startswith(b"%PDF")
     text = pdf_text(pdf)
-    for expected in ("Monthly board report: 2025-02", "Scope: Union", "¥800", "-¥200", "29.63 %", "¥150",
+    for expected in ("Monthly board report: 2025-02", "Scope: Union", "¥800", "-¥200", "29.63%", "¥150",
                      "Direct", "2025-01", "No asset is past its disposal limit.", "No decision in the month."):
         assert expected in text, expected
 
@@ -114,7 +114,8 @@ def test_demo_report_in_both_languages_matches_the_overview_figures(demo_db_url,
     out = tmp_path / "report.pdf"
     assert main(["--month", month.strftime("%Y-%m"), "--lang", "es", "--url", demo_db_url, "--out", str(out)]) == 0
     spanish = pdf_text(out.read_bytes())
-    assert f"Informe mensual al consejo: {month:%Y-%m}" in spanish and f"¥{npl / 100:,.0f}" in spanish
+    assert f"Informe mensual al consejo: {month:%Y-%m}" in spanish
+    assert f"{npl / 100:,.0f} ¥".replace(",", ".") in spanish.replace("\xa0", " ")
 
 
 def test_report_shows_where_the_npls_went_and_the_provision_coverage(book):
@@ -131,8 +132,57 @@ def test_report_shows_where_the_npls_went_and_the_provision_coverage(book):
     assert data.coverage.provisions_cents == 81_900 and data.coverage.npl_cents == 80_000
     text = pdf_text(pdf)
     for expected in ("NPL movement, end of 2025-01 to end of 2025-02", "Opening NPL", "¥1,000", "Cash collected",
-                     "- ¥150", "Other changes", "- ¥50", "Closing NPL", "Provision coverage", "102.38 %"):
+                     "- ¥150", "Other changes", "- ¥50", "Closing NPL", "Provision coverage", "102.38%"):
         assert expected in text, expected
     with session_factory(book)() as s:
         first = board_report.gather(s, scope=Scope.union(), month=JAN, today=dt.date(2025, 3, 15))
     assert first.movement is None  # the first month of the data has no month before it
+
+
+def _in_language(lang: str):
+    return (lambda key, **values: translate(key, lang, **values),
+            lambda vocabulary, code: translate(f"{vocabulary}.{code}", lang))
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", ["Monthly board report: 2025-02", "Scope: Union", "¥800", "-¥200", "29.63%", "¥150", "Direct",
+            "NPL ratio", "Page 1"]),
+    ("es", ["Informe mensual al consejo: 2025-02", "800 ¥", "-200 ¥", "29,63 %", "150 ¥", "Directo",
+            "Página 1"]),
+    ("zh", ["月度董事会报告：2025-02", "范围：全联社", "¥800", "-¥200", "29.63%", "¥150", "直接催收", "不良贷款率",
+            "本月没有奖惩决定。", "第 1 页"]),
+])
+def test_pdf_in_each_language_prints_its_words_and_numbers(book, lang, expected):
+    """The same hand-worked figures in each language's words and number forms; Chinese embeds a CJK font."""
+    if lang == "zh" and board_report.cjk_font() is None:
+        pytest.skip("no CJK font installed (scripts/test-setup.sh installs fonts-wqy-zenhei)")
+    text, label = _in_language(lang)
+    with session_factory(book)() as s:
+        pdf = board_report.build_pdf(s, scope=Scope.union(), month=FEB, text=text, label=label, symbol="¥",
+                                     scope_name=text("frame.union") if lang == "zh" else "Union",
+                                     today=dt.date(2025, 3, 15), lang=lang)
+    extracted = pdf_text(pdf).replace("\xa0", " ")
+    for wanted in expected:
+        assert wanted in extracted, (lang, wanted)
+    fonts = {str(font) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages
+             for font in (page["/Resources"]["/Font"].values() if "/Font" in page["/Resources"] else [])
+             for font in [font.get_object()["/BaseFont"]]}
+    if lang == "zh":
+        assert any("WenQuanYi" in f or "Noto" in f or "CJK" in f or "Zen" in f or "Droid" in f or "Ming" in f
+                   for f in fonts), fonts
+        assert "?" not in extracted.split("\n")[0]  # the title is not Latin-1 question marks
+    else:
+        assert fonts <= {"/Helvetica", "/Helvetica-Bold", "/Helvetica-Oblique"}, fonts
+
+
+def test_chinese_report_without_a_cjk_font_says_what_to_install(book, monkeypatch, demo_db_url, tmp_path, capsys):
+    monkeypatch.setattr(board_report, "cjk_font", lambda: None)
+    text, label = _in_language("zh")
+    with session_factory(book)() as s, pytest.raises(board_report.FontMissing):
+        board_report.build_pdf(s, scope=Scope.union(), month=FEB, text=text, label=label, symbol="¥",
+                               scope_name="联社", lang="zh")
+    from scripts.board_report import main
+
+    out = tmp_path / "zh.pdf"
+    assert main(["--month", "2025-02", "--lang", "zh", "--url", demo_db_url, "--out", str(out)]) == 3
+    assert not out.exists() and "fonts-wqy-zenhei" in capsys.readouterr().err

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 import data.actions
 import data.decisions
 import data.reviews
-from components.locales import common
+from components.i18n import translate
 from data import actions, decisions, reviews
 from data.db import transaction
 from data.models import Base, Decision
@@ -134,7 +134,7 @@ def test_unreachable_database_at_start_shows_the_message(unreachable_database, l
     at.run()
     assert not at.exception
     shown = texts(at)
-    expected = (common.EN if lang == "en" else common.ES)["app.db_error"]
+    expected = translate("app.db_error", lang)
     assert expected in [e.value for e in at.error], shown
     assert "Traceback" not in shown and "OperationalError" not in shown and "psycopg" not in shown
     assert not at.text_input, "no sign-in form while the database is down"
@@ -142,9 +142,9 @@ def test_unreachable_database_at_start_shows_the_message(unreachable_database, l
 
 def test_app_recovers_when_the_database_returns(unreachable_database, demo_db_url):
     down = app().run()
-    assert common.EN["app.db_error"] in [e.value for e in down.error]
+    assert translate("app.db_error", "en") in [e.value for e in down.error]
     os.environ["DATABASE_URL"] = demo_db_url  # the database is back; no cache is cleared by hand
     up = app().run()
     assert not up.exception
-    assert common.EN["app.db_error"] not in [e.value for e in up.error]
+    assert translate("app.db_error", "en") not in [e.value for e in up.error]
     assert up.text_input, "the sign-in form is shown again"

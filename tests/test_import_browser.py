@@ -45,7 +45,7 @@ def test_an_admin_imports_officers_on_the_import_tab(private_demo_url, tmp_path)
         page.locator("input[type='file']").first.set_input_files(str(officers))
         settle(page)
         page.get_by_role("button", name="Import", exact=True).click()
-        page.get_by_text("Imported 1 rows: 1 new, 0 updated.").wait_for(timeout=60_000)
+        page.get_by_text("Imported 1 row: 1 new, 0 updated.").wait_for(timeout=60_000)
         assert page.locator("[data-testid='stException']").count() == 0
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "admin-import.png"), full_page=True)

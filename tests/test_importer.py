@@ -224,6 +224,28 @@ def test_spanish_headers_semicolons_decimal_comma_and_day_first_dates(book):
         assert s.get(Borrower, new.borrower_id).kind == "enterprise"
 
 
+def test_chinese_headers_and_words_in_a_gbk_file(book):
+    """A Chinese export (GB18030, the Chinese template's headers and class names) imports like the English one."""
+    engine, ids = book
+    header = ["合同号", "信用社代码", "信贷员工号", "借款人姓名", "借款人类型", "发放日期", "到期日期", "贷款本金",
+              "年利率（%）", "月份", "贷款余额", "逾期金额", "逾期天数", "五级分类"]
+    body = [
+        ["K-OLD", "C1", ids["a"], "李伟", "农户", "2024-01-10", "2026-01-10", "1,000.00", "6.5", "2025-02",
+         "800.00", "100.00", "95", "次级"],
+        ["K-NEW1", "C1", ids["a"], "王芳", "企业", "2024-06-01", "2026-06-01", "2,000.00", "7", "2025-02",
+         "1,500.50", "0", "0", "正常"],
+    ]
+    data = csv_bytes(header, body).decode("utf-8").encode("gb18030")
+    result = run(engine, data, encoding="gb18030")
+    assert result.ok, result.errors
+    with session_factory(engine)() as s:
+        feb = dict(s.execute(select(Loan.contract_no, LoanMonth.loan_class)
+                             .join(Loan, Loan.id == LoanMonth.loan_id).where(LoanMonth.month == FEB)).all())
+        assert feb == {"K-OLD": "substandard", "K-NEW1": "normal"}
+        new = s.scalar(select(Loan).where(Loan.contract_no == "K-NEW1"))
+        assert s.get(Borrower, new.borrower_id).kind == "enterprise" and s.get(Borrower, new.borrower_id).name == "王芳"
+
+
 def test_excel_file_with_native_dates_and_numbers(book):
     engine, ids = book
     workbook = Workbook()

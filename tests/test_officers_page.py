@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from components.i18n import translate
+from components.i18n import translate, translate_plural
 from components.officer_views import decisions_link
 from data import officers as reads
 from data.db import make_engine, transaction
@@ -354,7 +354,7 @@ def test_confirming_the_preview_assigns_every_row_in_one_audited_batch(private_d
     assert at.button(key="unowned.bulk.confirm").label == translate("unowned.bulk.confirm", "en", count=f"{count:,}")
     at.button(key="unowned.bulk.confirm").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert translate("unowned.bulk.done", "en", count=f"{count:,}") in [s.value for s in at.success]
+    assert translate_plural("unowned.bulk.done", count, "en") in [s.value for s in at.success]
     assert _counts(private_db) == (before[0] + count, before[1] + 1)
     assert _unowned(private_db, Scope.union()) == (0, 0)
     card = next(m for m in at.metric if m.label == translate("unowned.kpi", "en"))

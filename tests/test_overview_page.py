@@ -34,7 +34,7 @@ def test_director_sees_the_data_layers_figures(facts):
     assert _metric(at, "Number of NPLs") == f"{snap.npl_count:,}"
     assert _metric(at, "Old-stock NPLs") == money(snap.old_npl_cents, "¥", compact=True)
     assert _metric(at, "New NPLs") == money(snap.new_npl_cents, "¥", compact=True)
-    assert _metric(at, "NPL ratio") == f"{snap.npl_ratio * 100:.2f} %"
+    assert _metric(at, "NPL ratio") == f"{snap.npl_ratio * 100:.2f}%"
     # the open tabs' charts only: the NPL trend, the cooperatives, the balance matrix
     assert [c.key for c in at.get("plotly_chart")] == ["chart.npl", "chart.cooperatives",
                                                        "chart.migration.balance_cents"]

@@ -21,7 +21,7 @@ SOURCES = {"loan_class": (CLASSES, "class"), "method": (METHODS, "method"),
 
 
 @pytest.mark.parametrize("vocabulary", list(SOURCES))
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", ["en", "es", "zh"])
 def test_every_label_the_pages_show_is_accepted_for_its_code(vocabulary, lang):
     codes, prefix = SOURCES[vocabulary]
     table = VOCABULARIES[vocabulary]
@@ -36,3 +36,15 @@ def test_every_kind_has_unambiguous_headers_and_a_spanish_name_for_each_column()
         assert template.header_aliases  # builds the table; raises on an alias used twice
         assert all(c.spanish and c.name for c in template.columns), kind
         assert len({c.name for c in template.columns}) == len(template.columns), kind
+
+
+def test_chinese_headers_find_their_columns_in_every_template():
+    for kind, template in templates().items():
+        chinese = template.frame(lang="zh").columns.tolist()
+        assert [template.canonical(h) for h in chinese] == [c.name for c in template.columns], kind
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in h) for h in chinese), kind
+    tape = templates()["tape"]
+    assert (tape.canonical("贷款合同号"), tape.canonical(" 年利率（%） "), tape.canonical("五级分类")) == (
+        "contract_no", "annual_rate_pct", "loan_class")
+    assert normalize_header("Nº de Contrato") == "no_de_contrato" and normalize_header("逾期 天数") == "逾期_天数"
+    assert VOCABULARIES["yes_no"][normalize_header("是")] == "yes" and VOCABULARIES["yes_no"]["否"] == "no"
