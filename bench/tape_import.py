@@ -7,7 +7,8 @@ Why a process of its own: bench/run.py imports the tape in the process that buil
 so its peak RSS says nothing about the importer. Here the tape is built once (bench/import_bench.build_tape:
 the newest month's own rows, repeated under new contract numbers up to --rows) and kept as a CSV file; then a
 child process reads the file and imports it (validation + write + summaries, in a transaction rolled back,
-so the database stays as it was) and reports wall time, rows per second and its own peak RSS. Run it
+so the database stays as it was) and reports wall time, rows per second, its own peak RSS and CPU seconds (the CPU time of this process, the
+reading, checking and SQLite's work; PostgreSQL's server time is not in it). Run it
 several times and quote the median with the machine's load: the machine is shared.
 """
 from __future__ import annotations
@@ -64,8 +65,9 @@ def child(url: str, path: Path, month: str, rebuild: bool) -> dict:
         session.rollback()
     if not result.ok:
         raise SystemExit(f"the benchmark tape has errors:\n{result.errors.head(20)}")
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     out.update(rows=result.rows, rows_per_s=round(result.rows / out["import_s"]), counts=result.counts,
-               peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+               peak_rss_mb=round(usage.ru_maxrss / 1024), cpu_s=round(usage.ru_utime + usage.ru_stime, 1))
     if rebuild:
         from data.aggregates import rebuild_month
 
