@@ -121,13 +121,13 @@ def _month_problems(body: list[tuple[int, list]], rows: list[dict], month: dt.da
 
 
 def _chunks_with_month(chunks: Iterator[list[tuple[int, list]]], parsers: ColumnParsers, problems: Problems,
-                       month: dt.date | None) -> Iterator[tuple[dt.date, list[tuple[int, list]], list[dict]]]:
+                       month: dt.date | None, text_cells: bool) -> Iterator[tuple[dt.date, list[tuple[int, list]], list[dict]]]:
     """(month, raw rows, parsed rows) per chunk. Without a month chosen, the first month a row states is the
     file's (rows before it are held until it is known); ImportFileError month_required when none does."""
     reason = "error.import.month_mismatch" if month is not None else "error.import.month_not_single"
     held: list[tuple[list[tuple[int, list]], list[dict]]] = []
     for body in chunks:
-        rows = parsers.parse(body, problems)
+        rows = parsers.parse_text(body, problems) if text_cells else parsers.parse(body, problems)
         if month is None:
             month = next((v["month"] for v in rows if v.get("month")), None)
             if month is None:
@@ -197,7 +197,8 @@ def import_tape(session: Session, *, actor: Actor, data: bytes, filename: str, m
     savepoint = None
     total = 0
     try:
-        for month, body, rows in _chunks_with_month(_chunks(rows_in), parsers, problems, month):
+        for month, body, rows in _chunks_with_month(_chunks(rows_in), parsers, problems, month,
+                                                     sheet.text_cells):
             if month > current:
                 raise ImportFileError("error.import.future_month", month=month.strftime("%Y-%m"),
                                       current=current.strftime("%Y-%m"))

@@ -65,18 +65,20 @@ class _RowProblems:
         self.problems.append((row_no, name, value, reason))
 
 
-def _row_rules(values: dict, row_no: int, month: dt.date | None, problems: _RowProblems) -> None:
-    """Checks of one row against itself: signs, arrears consistent with amounts and dates."""
+def _row_rules(values: dict, row_no: int, last_day: dt.date | None, problems: _RowProblems) -> None:
+    """Checks of one row against itself: signs, arrears consistent with amounts and dates (``last_day``: the
+    imported month's last day)."""
     def bad(name: str, reason: str) -> None:
         problems.append((row_no, name, AS_WRITTEN, f"error.import.{reason}"))
 
-    for name in ("outstanding", "overdue", "days_past_due"):
-        if name in values and values[name] < 0:
-            bad(name, "negative")
-    if "principal" in values and values["principal"] <= 0:
-        bad("principal", "principal_not_positive")
     outstanding, overdue, dpd = values.get("outstanding"), values.get("overdue"), values.get("days_past_due")
-    if None not in (outstanding, overdue, dpd) and min(outstanding, overdue, dpd) >= 0:
+    for name, value in (("outstanding", outstanding), ("overdue", overdue), ("days_past_due", dpd)):
+        if value is not None and value < 0:
+            bad(name, "negative")
+    principal = values.get("principal")
+    if principal is not None and principal <= 0:
+        bad("principal", "principal_not_positive")
+    if outstanding is not None and overdue is not None and dpd is not None and min(outstanding, overdue, dpd) >= 0:
         if overdue > outstanding:
             bad("overdue", "overdue_above_balance")
         elif dpd > 0 and overdue == 0:
@@ -86,10 +88,10 @@ def _row_rules(values: dict, row_no: int, month: dt.date | None, problems: _RowP
     issued, maturity = values.get("issue_date"), values.get("maturity_date")
     if issued and maturity and maturity < issued:
         bad("maturity_date", "maturity_before_issue")
-    if issued and month:
-        if issued > month_end(month):
+    if issued and last_day:
+        if issued > last_day:
             bad("issue_date", "issued_after_month")
-        elif dpd is not None and dpd > (month_end(month) - issued).days:
+        elif dpd is not None and dpd > (last_day - issued).days:
             bad("days_past_due", "dpd_before_issue")
 
 
@@ -136,8 +138,8 @@ class TapeCheck:
     def check(self, body: list[tuple[int, list]], rows: list[dict], index_of: dict[str, int]) -> Chunk:
         """Check a chunk's parsed rows (problems go to ``self.problems``); returns them ready to write."""
         problems = _RowProblems(self.problems, dict(body), index_of)
-        month, actor = self.month, self.actor
-        chunk_contracts = sorted({v["contract_no"] for v in rows if "contract_no" in v})
+        actor, last_day = self.actor, month_end(self.month)
+        chunk_contracts = sorted({v["contract_no"] for v in rows if v.get("contract_no") is not None})
         existing = {c: k for c, k in lookup_known(self.session, chunk_contracts).items()
                     if k.loan_id <= self.newest_loan_before}
         in_chunk = set(chunk_contracts)
@@ -147,7 +149,7 @@ class TapeCheck:
                       if k.loan_id <= self.newest_loan_before}
         knowns = {**known_refs, **existing}
         for (row_no, _), values in zip(body, rows):
-            _row_rules(values, row_no, month, problems)
+            _row_rules(values, row_no, last_day, problems)
             contract = values.get("contract_no")
             if contract is not None:
                 if contract in self.contracts:
@@ -181,7 +183,7 @@ class TapeCheck:
                                      "error.import.cooperative_changed"))
             if known is not None:
                 self.file_loans.add(known.loan_id)
-                if "borrower_name" in values and values["borrower_name"] != known.name:
+                if values.get("borrower_name") is not None and values["borrower_name"] != known.name:
                     self.name_change_count += 1
                     if len(self.name_changes) < MAX_NAME_CHANGES:
                         self.name_changes.append((row_no, contract, known.name, values["borrower_name"]))
@@ -218,7 +220,7 @@ class TapeCheck:
         if restructured and (restructured > month_end(self.month) or
                              (values.get("issue_date") and restructured < values["issue_date"])):
             bad("restructured_on", "restructured_outside_loan")
-        if values.get("written_off", 0) < 0:
+        if (values.get("written_off") or 0) < 0:
             bad("written_off", "negative")
 
     def finish(self) -> None:
