@@ -102,7 +102,7 @@ def main() -> int:
         command = [sys.executable, __file__, "--url", args.url, "--tape", str(path), "--child", month]
         if args.rebuild:
             command.append("--rebuild")
-        line = subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        line = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
         print(json.dumps({**json.loads(line), "load_before": round(load, 1)}), flush=True)
     return 0
 

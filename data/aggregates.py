@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
+from data.bulk import in_list
 from data.models import ClassTransition, Loan, LoanHistory, LoanMonth, PortfolioMonth, Setting, WatchMonth
 from data.watchlist import rebuild_watch_month
 from domain.classes import CLOSED_LOAN, NEW_LOAN, NPL_CLASSES
@@ -100,18 +101,18 @@ def rebuild_month(session: Session, month: dt.date, *, settings: Settings | None
 
 
 HISTORY_COLUMNS = ["loan_id", "first_month", "last_month", "last_days_past_due", "first_npl_month"]
-#: loans rebuilt per statement (bound parameters stay far below SQLite's limit)
-HISTORY_CHUNK = 5_000
+#: loans rebuilt per statement (their ids are one bound parameter: data.bulk.in_list)
+HISTORY_CHUNK = 50_000
 
 
-def _history_select(loan_ids: list[int] | None = None):
+def _history_select(session: Session, loan_ids: list[int] | None = None):
     """SELECT of loan_history rows from loan_month: all loans, or the given ones."""
     npl_month = case((LoanMonth.loan_class.in_(NPL_CLASSES), LoanMonth.month))
     summary = (select(LoanMonth.loan_id, func.min(LoanMonth.month).label("first_month"),
                       func.max(LoanMonth.month).label("last_month"), func.min(npl_month).label("first_npl_month"))
                .group_by(LoanMonth.loan_id))
     if loan_ids is not None:
-        summary = summary.where(LoanMonth.loan_id.in_(loan_ids))
+        summary = summary.where(in_list(session, LoanMonth.loan_id, loan_ids))
     summary = summary.subquery()
     last = aliased(LoanMonth)
     return (select(summary.c.loan_id, summary.c.first_month, summary.c.last_month, last.days_past_due,
@@ -128,7 +129,7 @@ def rebuild_loan_history(session: Session, months: Iterable[dt.date] | None = No
     """
     if months is None:
         session.execute(delete(LoanHistory))
-        session.execute(insert(LoanHistory).from_select(HISTORY_COLUMNS, _history_select()))
+        session.execute(insert(LoanHistory).from_select(HISTORY_COLUMNS, _history_select(session)))
         return session.scalar(select(func.count()).select_from(LoanHistory))
     months = sorted(set(months))
     touched = set(session.scalars(select(LoanMonth.loan_id).where(LoanMonth.month.in_(months))))
@@ -138,8 +139,8 @@ def rebuild_loan_history(session: Session, months: Iterable[dt.date] | None = No
     ordered = sorted(touched)
     for start in range(0, len(ordered), HISTORY_CHUNK):
         chunk = ordered[start:start + HISTORY_CHUNK]
-        session.execute(delete(LoanHistory).where(LoanHistory.loan_id.in_(chunk)))
-        session.execute(insert(LoanHistory).from_select(HISTORY_COLUMNS, _history_select(chunk)))
+        session.execute(delete(LoanHistory).where(in_list(session, LoanHistory.loan_id, chunk)))
+        session.execute(insert(LoanHistory).from_select(HISTORY_COLUMNS, _history_select(session, chunk)))
     return len(ordered)
 
 

@@ -10,19 +10,20 @@ an existing loan or borrower keeps its values before (data.importer.batches), so
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from data.aggregates import rebuild_months
-from data.bulk import insert_rows
+from data.bulk import in_list, insert_rows
 from data.importer import batches
 from data.models import Borrower, Loan, LoanMonth
 
 BATCH = 5_000
 LOOKUP_CHUNK = 900  # below every backend's limit of bound parameters per statement
+LOOKUP_MANY = 50_000  # values per lookup through in_list (one bound parameter)
 DEFAULTS = {"borrower_kind": "household", "annual_rate_pct": 0, "purpose": "other", "guarantee_type": "credit"}
 #: the borrower columns a row sets (template column -> borrower field); blank cells keep what is on record
 BORROWER_COLUMNS = {"borrower_name": "name", "borrower_kind": "kind", "village_id": "village_id",
@@ -61,15 +62,15 @@ class Known(NamedTuple):
 def lookup_known(session: Session, contracts: list[str]) -> dict[str, Known]:
     """The loans of these contract numbers that exist, with their borrowers."""
     found: dict[str, Known] = {}
-    for start in range(0, len(contracts), LOOKUP_CHUNK):
-        chunk = contracts[start:start + LOOKUP_CHUNK]
+    for start in range(0, len(contracts), LOOKUP_MANY):
+        chunk = contracts[start:start + LOOKUP_MANY]
         for row in session.execute(
                 select(Loan.contract_no, Loan.id, Loan.borrower_id, Loan.cooperative_id, Loan.officer_id,
                        Loan.issue_date, Loan.maturity_date, Loan.principal_cents, Loan.rate_bp, Loan.purpose,
                        Loan.guarantee_type, Loan.refinances_loan_id, Loan.restructured_on, Borrower.name,
                        Borrower.kind, Borrower.source_id, Borrower.village_id, Borrower.poor_household,
                        Borrower.able_but_unwilling)
-                .join(Borrower, Borrower.id == Loan.borrower_id).where(Loan.contract_no.in_(chunk))):
+                .join(Borrower, Borrower.id == Loan.borrower_id).where(in_list(session, Loan.contract_no, chunk))):
             found[row[0]] = Known(*row[1:])
     return found
 
