@@ -83,6 +83,19 @@ def child(url: str, path: Path, month: str, rebuild: bool) -> dict:
     return out
 
 
+def measure(url: str, rows: int) -> dict:
+    """Build a tape of ``rows`` rows from the database at ``url`` and import it once in a child process (rolled
+    back); returns the child's figures and the tape's size. bench/run.py reports these."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="npl-tape-") as folder:
+        path = Path(folder) / "tape.csv"
+        month = build(url, rows, path)
+        command = [sys.executable, __file__, "--url", url, "--tape", str(path), "--child", month]
+        line = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
+        return {**json.loads(line), "megabytes": round(path.stat().st_size / 1e6, 1)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", required=True)
