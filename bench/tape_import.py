@@ -73,6 +73,7 @@ def child(url: str, path: Path, month: str, rebuild: bool) -> dict:
 
         with session_factory(engine)() as session:
             newest = session.scalar(select(func.max(LoanMonth.month)))
+        with session_factory(engine)() as session:
             session.begin()
             started = time.perf_counter()
             rebuild_month(session, newest)
