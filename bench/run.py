@@ -57,6 +57,7 @@ COLD_MAX_S = 1.0
 SCALE_RATIO_MAX = 1.3
 REBUILD_MAX_S = 10.0
 IMPORT_MAX_S = 60.0
+IMPORT_MAX_MB = 1_024
 
 
 #: --user: a demo user who opens every page their role may see (e.g. supervisor_c1, one cooperative)
@@ -320,6 +321,7 @@ class ImportResult:
     megabytes: float
     seconds: float
     counts: dict[str, int]
+    peak_rss_mb: float = 0.0  # of the importing process alone (bench/tape_import.py)
 
     @property
     def rows_per_s(self) -> float:
@@ -330,28 +332,14 @@ def measure_import(url: str, engine: Engine, rows: int) -> ImportResult:
     """Import a tape of ``rows`` rows for the newest month: that month's own rows (updates of known loans)
     repeated under new contract numbers up to the size (new loans), as bench/import_bench.py builds it.
 
-    One run (a full month of a large union takes a while), validation included, in a transaction that is
-    rolled back. The upload limit is raised to its 500 MB maximum inside that transaction (a tape of
-    1,000,000 rows is about 180 MB; the default limit is 50 MB).
+    One run, validation included, in a process of its own (bench/tape_import.py: its peak RSS is the
+    importer's) and a transaction that is rolled back, with the upload limit raised to 500 MB inside it.
     """
-    from bench.import_bench import build_tape
-    from data.importer import import_tape, system_actor
-    from data.models import Setting
+    from bench.tape_import import measure
 
-    data, month = build_tape(url, rows)
-    with session_factory(engine)() as session:
-        session.begin()
-        session.merge(Setting(key="max_upload_mb", value="500"))
-        session.flush()
-        started = time.perf_counter()
-        result = import_tape(session, actor=system_actor(), data=data, filename="bench.csv", month=month,
-                             allow_shrink=True)  # the timing, not the check of loans left out
-        session.flush()
-        seconds = time.perf_counter() - started
-        session.rollback()
-    if not result.ok:
-        raise RuntimeError(f"the benchmark tape has errors:\n{result.errors.head(20)}")
-    return ImportResult(rows, round(len(data) / 1e6, 1), seconds, dict(result.counts))
+    figures = measure(url, rows)
+    return ImportResult(figures["rows"], figures["megabytes"], figures["import_s"], dict(figures["counts"]),
+                        figures["peak_rss_mb"])
 
 
 def measure_rebuild(engine: Engine, repeats: int) -> float:
@@ -482,6 +470,8 @@ def render(sizes: list[SizeResult], *, engine: str, repeats: int) -> str:
                   " | ".join(tape(s, lambda t: f"{t.seconds:.1f}") for s in sizes) + " |",
                   "| monthly tape: rows per second | " +
                   " | ".join(tape(s, lambda t: f"{t.rows_per_s:,.0f}") for s in sizes) + " |",
+                  "| monthly tape: peak RSS of the importing process (MB) | " +
+                  " | ".join(tape(s, lambda t: f"{t.peak_rss_mb:,.0f}") for s in sizes) + " |",
                   "| monthly tape: loans created / month rows replaced | " +
                   " | ".join(tape(s, lambda t: f"{t.counts.get('loans_created', 0):,} / "
                                                f"{t.counts.get('month_rows_replaced', 0):,}") for s in sizes) + " |"]
@@ -510,6 +500,8 @@ def render(sizes: list[SizeResult], *, engine: str, repeats: int) -> str:
                      + (f"{_verdict(big.tape.seconds < IMPORT_MAX_S)} ({big.tape.seconds:.1f} s)"
                         if big.tape.rows >= 1_000_000 else
                         f"not measured at that size (a {big.tape.rows:,}-row tape took {big.tape.seconds:.1f} s)"))
+        lines.append(f"- importer's peak memory < {IMPORT_MAX_MB:,} MB: "
+                     f"{_verdict(big.tape.peak_rss_mb < IMPORT_MAX_MB)} ({big.tape.peak_rss_mb:,.0f} MB)")
     return "\n".join(lines) + "\n"
 
 

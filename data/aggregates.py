@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, union_all
+from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, text, union_all
 from sqlalchemy.orm import Session, aliased
 
+from data.bulk import in_list
 from data.flow_summary import rebuild_flow_month
 from data.models import ClassTransition, Loan, LoanHistory, LoanMonth, PortfolioMonth, Setting, WatchMonth
 from data.watchlist import rebuild_watch_month
@@ -86,6 +87,10 @@ def rebuild_month(session: Session, month: dt.date, *, settings: Settings | None
     """
     settings = settings or _settings(session)
     cutoff = settings.segment_cutoff
+    if session.get_bind().dialect.name == "postgresql":
+        # these statements run once: PostgreSQL's JIT spent seconds compiling them (inlined and optimised, as
+        # their estimated cost is high at a million loans) for no gain
+        session.execute(text("SET LOCAL jit = off"))
     rebuild_flow_month(session, month, cutoff=cutoff)  # the NPL movement summary (data/flow_summary.py)
     if session.scalar(select(LoanMonth.loan_id).where(LoanMonth.month == month).limit(1)) is None:
         for table in (PortfolioMonth, ClassTransition, WatchMonth):
@@ -103,18 +108,18 @@ def rebuild_month(session: Session, month: dt.date, *, settings: Settings | None
 
 
 HISTORY_COLUMNS = ["loan_id", "first_month", "last_month", "last_days_past_due", "first_npl_month"]
-#: loans rebuilt per statement (bound parameters stay far below SQLite's limit)
-HISTORY_CHUNK = 5_000
+#: loans rebuilt per statement (their ids are one bound parameter: data.bulk.in_list)
+HISTORY_CHUNK = 50_000
 
 
-def _history_select(loan_ids: list[int] | None = None):
+def _history_select(session: Session, loan_ids: list[int] | None = None):
     """SELECT of loan_history rows from loan_month: all loans, or the given ones."""
     npl_month = case((LoanMonth.loan_class.in_(NPL_CLASSES), LoanMonth.month))
     summary = (select(LoanMonth.loan_id, func.min(LoanMonth.month).label("first_month"),
                       func.max(LoanMonth.month).label("last_month"), func.min(npl_month).label("first_npl_month"))
                .group_by(LoanMonth.loan_id))
     if loan_ids is not None:
-        summary = summary.where(LoanMonth.loan_id.in_(loan_ids))
+        summary = summary.where(in_list(session, LoanMonth.loan_id, loan_ids))
     summary = summary.subquery()
     last = aliased(LoanMonth)
     return (select(summary.c.loan_id, summary.c.first_month, summary.c.last_month, last.days_past_due,
@@ -131,7 +136,7 @@ def rebuild_loan_history(session: Session, months: Iterable[dt.date] | None = No
     """
     if months is None:
         session.execute(delete(LoanHistory))
-        session.execute(insert(LoanHistory).from_select(HISTORY_COLUMNS, _history_select()))
+        session.execute(insert(LoanHistory).from_select(HISTORY_COLUMNS, _history_select(session)))
         return session.scalar(select(func.count()).select_from(LoanHistory))
     months = sorted(set(months))
     touched = set(session.scalars(select(LoanMonth.loan_id).where(LoanMonth.month.in_(months))))
@@ -141,8 +146,8 @@ def rebuild_loan_history(session: Session, months: Iterable[dt.date] | None = No
     ordered = sorted(touched)
     for start in range(0, len(ordered), HISTORY_CHUNK):
         chunk = ordered[start:start + HISTORY_CHUNK]
-        session.execute(delete(LoanHistory).where(LoanHistory.loan_id.in_(chunk)))
-        session.execute(insert(LoanHistory).from_select(HISTORY_COLUMNS, _history_select(chunk)))
+        session.execute(delete(LoanHistory).where(in_list(session, LoanHistory.loan_id, chunk)))
+        session.execute(insert(LoanHistory).from_select(HISTORY_COLUMNS, _history_select(session, chunk)))
     return len(ordered)
 
 

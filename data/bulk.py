@@ -8,10 +8,11 @@ batches on PostgreSQL, go through Core to keep its exact formats.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from operator import itemgetter
 
-from sqlalchemy import Date, DateTime, Table, insert
+from sqlalchemy import ARRAY, Date, DateTime, Table, bindparam, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from data.versions import mark_written
@@ -62,3 +63,16 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
         return
     for start in range(0, len(rows), CORE_BATCH):
         session.execute(insert(table), rows[start:start + CORE_BATCH])
+
+
+def in_list(session: Session, column, values: list):
+    """``column IN values`` as one bound parameter, whatever the number of values: a JSON array read by json_each
+    on SQLite, an array on PostgreSQL.
+
+    Why: the importer's 20,000 contract numbers a chunk, and the million loans whose history an import rebuilds,
+    sent as statements of 900 or 5,000 bound parameters each spent more time in SQLAlchemy's compiler than in
+    the database. Values are plain str or int.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return column == func.any(bindparam("in_values", values, type_=ARRAY(column.type)))
+    return column.in_(select(text("value")).select_from(func.json_each(bindparam("in_values", json.dumps(values)))))

@@ -10,8 +10,8 @@ from data.importer.cells import CellError, _fast_amount, parse_amount, parse_dat
 from data.importer.files import ENCODINGS, ImportFileError, decode, encoding_name, read_table
 from data.importer.locks import ImportBusyError
 from data.importer.problems import MAX_PROBLEMS
-from data.importer.tape import ImportResult, Shrink, check, import_tape, system_actor
+from data.importer.tape import ImportResult, Shrink, import_tape, system_actor
 
 __all__ = ["CellError", "ENCODINGS", "ImportBusyError", "ImportFileError", "ImportResult", "MAX_PROBLEMS", "Shrink",
-           "_fast_amount", "check", "decode", "encoding_name", "import_tape", "parse_amount", "parse_date",
+           "_fast_amount", "decode", "encoding_name", "import_tape", "parse_amount", "parse_date",
            "parse_integer", "parse_month", "parse_rate", "parse_text", "read_table", "system_actor", "withdraw"]

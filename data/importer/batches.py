@@ -49,6 +49,12 @@ def start(session: Session, *, actor: Actor, kind: str, month: dt.date | None, f
     return batch.id
 
 
+def add_cooperatives(session: Session, batch_id: int, cooperative_ids: Iterable[int]) -> None:
+    """The cooperatives an import replaced (known once its whole file has been read)."""
+    insert_rows(session, ImportBatchCooperative.__table__,
+                [{"batch_id": batch_id, "cooperative_id": c} for c in sorted(set(cooperative_ids))])
+
+
 def snapshot_month(session: Session, batch_id: int, month: dt.date, cooperative_ids: Iterable[int]) -> None:
     """Keep the month's rows of these cooperatives as they are now, before the import replaces them."""
     columns = [getattr(LoanMonth, c) for c in SNAPSHOT_COLUMNS]

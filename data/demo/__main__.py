@@ -1,0 +1,4 @@
+"""``python -m data.demo``."""
+from data.demo.cli import main
+
+raise SystemExit(main())
