@@ -26,6 +26,7 @@ from domain.settings import Settings
 
 SHORT_ROWS = 10
 PREVIEW_ROWS = assignments.BULK_LIMIT
+SHOWN_ROWS = "unowned.bulk.shown"
 FLASH = "unowned.flash"
 
 
@@ -185,10 +186,15 @@ def bulk_assign(viewer: Viewer, *, scope: Scope, month: dt.date, figures: tuple[
     left_out = len(proposal) - len(rows)
     if left_out:
         st.caption(tn("unowned.bulk.left_out", left_out))
+    # the rows the supervisor saw when pressing Confirm: a page run reads the list afresh (a write elsewhere moves
+    # its table version), and a loan assigned meanwhile must refuse the batch, not silently drop out of it
+    shown = st.session_state.get(SHOWN_ROWS, rows)
     if st.button(t("unowned.bulk.confirm", count=number(len(rows))), type="primary", disabled=not rows,
                  key="unowned.bulk.confirm"):
-        done = forms.submit(assignments.create_many, actor=viewer.actor, rows=rows, today=today,
-                            success=tn("unowned.bulk.done", len(rows)))
+        done = forms.submit(assignments.create_many, actor=viewer.actor, rows=shown, today=today,
+                            success=tn("unowned.bulk.done", len(shown)))
         if done is not None:
+            st.session_state.pop(SHOWN_ROWS, None)
             st.session_state[FLASH] = tn("unowned.bulk.done", len(done))
             st.rerun()
+    st.session_state[SHOWN_ROWS] = rows

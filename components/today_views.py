@@ -34,8 +34,9 @@ def page_link(link: Link, label: str, *, key_icon: str = ":material/arrow_forwar
     open a new tab and sign in again). A page run on its own, outside the app's navigation (AppTest), has no
     pages to link to; there the same address is written as a markdown link.
     """
+    script = f"pages/{link.page}.py"
     try:
-        st.page_link(f"pages/{link.page}.py", label=label, icon=key_icon, query_params=link.params)
+        st.page_link(script, label=label, icon=key_icon, query_params=link.params)
     except StreamlitPageNotFoundError:
         st.markdown(f"{key_icon} [{label}]({href(link)})")
 

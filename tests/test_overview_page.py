@@ -36,8 +36,8 @@ def test_director_sees_the_data_layers_figures(facts):
     assert _metric(at, "New NPLs") == money(snap.new_npl_cents, "¥", compact=True)
     assert _metric(at, "NPL ratio") == f"{snap.npl_ratio * 100:.2f}%"
     # the open tabs' charts only: the NPL trend, the cooperatives, the balance matrix
-    assert [c.key for c in at.get("plotly_chart")] == ["chart.npl", "chart.cooperatives",
-                                                       "chart.migration.balance_cents"]
+    assert [c.key for c in at.get("plotly_chart")] == ["chart.npl", "chart.cooperatives", "chart.flows.waterfall",
+                                                       "chart.flows.rolls", "chart.migration.balance_cents"]
     for tabs, label, chart in (("overview.tab", "Old stock vs new NPLs", "chart.segment"),
                                ("overview.tab", "All five classes", "chart.all"),
                                ("overview.migration_tab", "Loans", "chart.migration.loan_count")):
@@ -75,13 +75,13 @@ def test_recovery_cards_follow_the_segment_and_show_the_recovery_rate(facts, seg
     balances = read_demo(url, portfolio.balances_by_month, scope=Scope.union(), first=months[0], last=last)
     start = figures.npl_balance(balances, dt.date(last.year - 1, 12, 1), segment)
     # no NPL of the segment at the start (new NPLs before the cutoff): no rate rather than a division by zero
-    assert card.delta == (f"{in_segment / start * 100:.1f} % of NPLs at start" if start else "")
+    assert card.delta == (f"{in_segment / start * 100:.1f}% of NPLs at start" if start else "")
     month_card = next(m for m in at.metric if m.label == "Recovered this month")
     in_month = read_demo(url, recoveries.recovered_between, scope=Scope.union(), segment=segment, first_day=last,
                          last_day=month_end(last))
     assert month_card.value == money(in_month, "¥", compact=True)
     before = figures.npl_balance(balances, previous_month(last), segment)
-    assert before > 0 and month_card.delta == f"{in_month / before * 100:.1f} % of NPLs at start"
+    assert before > 0 and month_card.delta == f"{in_month / before * 100:.1f}% of NPLs at start"
 
 
 def test_period_filter_moves_the_kpi_month(facts):
