@@ -63,6 +63,8 @@ DRAWN = """([title, expected]) => {
   if (charts.length < expected) return false;
   for (const chart of charts) {  // laid out when shown; one in a hidden tab only needs its SVG
     const svg = chart.querySelector('.main-svg');
+    // a chart below the first screen may be drawn only when scrolled to: what the reader sees is what counts
+    if (!svg && chart.getBoundingClientRect().top > window.innerHeight) continue;
     if (!svg || (chart.offsetParent !== null && svg.getBoundingClientRect().width === 0)) return false;
   }
   return true;
@@ -204,7 +206,8 @@ def _main_thread_s(cdp) -> float:
 
 
 def sign_in(page, url: str, expected: int, cdp) -> tuple[float, float]:
-    """Open the app, fill the form, click Sign in; (seconds to the overview drawn, main-thread seconds)."""
+    """Open the app, fill the form, click Sign in, then the overview's link (a sign-in lands on Today);
+    (seconds from the click on Sign in to the overview drawn, main-thread seconds)."""
     page.goto(url)
     page.get_by_label("Username", exact=True).fill(USERNAME)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -212,6 +215,9 @@ def sign_in(page, url: str, expected: int, cdp) -> tuple[float, float]:
     busy = _main_thread_s(cdp)
     started = time.perf_counter()
     page.get_by_role("button", name="Sign in").click()
+    link = page.locator('[data-testid="stSidebarNavLink"][href$="/overview"]')
+    link.wait_for(timeout=TIMEOUT_MS)
+    link.click()
     drawn(page, "overview", expected)
     return time.perf_counter() - started, _main_thread_s(cdp) - busy
 

@@ -242,7 +242,7 @@ def list_officer_choices(session: Session, *, actor: Actor) -> pd.DataFrame:
 
 # --- one's own profile: the e-mailed digest ------------------------------------------------------------------
 #: languages a digest can be written in (components/i18n.py's LANGUAGES; domain code cannot import it)
-DIGEST_LANGUAGES = ("en", "es")
+DIGEST_LANGUAGES = ("en", "es", "zh")
 
 
 def get_profile(session: Session, *, actor: Actor) -> dict:

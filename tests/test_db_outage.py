@@ -5,7 +5,7 @@ from sqlalchemy.exc import OperationalError
 
 from streamlit import cache_data
 
-from data import portfolio
+from data import today
 from tests.apptest_support import app, signed_in_state
 
 
@@ -24,10 +24,10 @@ def _signed_in_run():
 def test_outage_mid_session_shows_a_message_and_recovers(demo_db_url, monkeypatch):
     """Each step is a fresh script run of app.py for a signed-in director (as after a reconnect)."""
     before = _signed_in_run()
-    assert not before.exception and before.metric, "signed in, the overview shows its figures"
+    assert not before.exception and before.markdown, "signed in, Today (the first page) shows its items"
 
     cache_data.clear()
-    monkeypatch.setattr(portfolio, "balances_by_month", unreachable)
+    monkeypatch.setattr(today, "for_user", unreachable)
     down = _signed_in_run()
     assert not down.exception, "no traceback"
     assert any("cannot be reached" in e.value for e in down.error)
@@ -35,4 +35,4 @@ def test_outage_mid_session_shows_a_message_and_recovers(demo_db_url, monkeypatc
     monkeypatch.undo()
     cache_data.clear()
     after = _signed_in_run()
-    assert not after.exception and after.metric and not after.error
+    assert not after.exception and after.markdown and not after.error

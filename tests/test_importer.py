@@ -357,7 +357,10 @@ def test_command_line_dry_run_and_errors(book, tmp_path, capsys):
     assert main(["tape", str(good), "--month", "2025-02", "--url", url, "--dry-run"]) == 0
     assert main(["tape", str(bad), "--month", "2025-02", "--url", url]) == 1
     assert "error.import.unknown_class" in capsys.readouterr().out
-    assert counts(engine) == before
+    # nothing written but the refusal's own audit row (import.refused: the auditor's Today item)
+    assert counts(engine) == {**before, "audit": before["audit"] + 1}
+    with session_factory(engine)() as s:
+        assert s.scalars(select(AuditLog.action).order_by(AuditLog.id.desc())).first() == "import.refused"
     assert main(["tape", str(good), "--month", "2025-02", "--url", url]) == 0
     assert counts(engine)["loan_month"] == before["loan_month"] + 3
 

@@ -99,9 +99,11 @@ def world(engine, monkeypatch):
 
 
 def counts(engine) -> dict[str, int]:
-    """Row count of every table (the derived aggregates included): the 'nothing written' check."""
+    """Row count of every table (the derived aggregates included, the read cache's table versions apart: every
+    commit moves those): the 'nothing written' check."""
     with transaction(engine) as s:
-        return {t.name: int(s.scalar(select(func.count()).select_from(t))) for t in Base.metadata.sorted_tables}
+        return {t.name: int(s.scalar(select(func.count()).select_from(t))) for t in Base.metadata.sorted_tables
+                if t.name != "table_version"}
 
 
 def attempt(engine, command, **kwargs):
@@ -321,7 +323,7 @@ def test_record_action_stores_note_exactly_or_refuses(world, note, recovered):
     if row_id is None:
         assert len(note) > actions.NOTE_MAX_CHARS
         return
-    assert_written(engine, before, {"collection_action": 1})
+    assert_written(engine, before, {"collection_action": 1}, ignore={"recovery_month"})  # its summary row
     row = fresh(engine, CollectionAction, row_id)
     assert (row.note, row.recovered_cents) == (note, recovered)
 
@@ -341,7 +343,7 @@ def test_record_action_fields_store_exactly_or_refuse(world, note, recovered, co
     if row_id is None:
         return
     assert contract.strip() == "LA" and 0 <= recovered <= BALANCE and action_date <= TODAY
-    assert_written(engine, before, {"collection_action": 1})
+    assert_written(engine, before, {"collection_action": 1}, ignore={"recovery_month"})  # its summary row
     row = fresh(engine, CollectionAction, row_id)
     assert (row.note, row.recovered_cents, row.cost_cents, row.action_date, row.method) == (
         note, recovered, cost, action_date, method)
@@ -384,7 +386,7 @@ def test_asset_status_and_disposal_store_exactly_or_refuse(world, status, method
                         method=method, disposed_on=day, proceeds_cents=proceeds)
     if counts(engine) == before:
         return
-    assert_written(engine, before, {"collection_action": 1})
+    assert_written(engine, before, {"collection_action": 1}, ignore={"recovery_month"})  # its summary row
     row = fresh(engine, ForeclosedAsset, asset_id)
     assert (row.status, row.disposal_method, row.disposed_on, row.proceeds_cents) == ("disposed", method, day,
                                                                                       proceeds)

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from data.db import make_engine, transaction
-from data.models import AppUser, Assignment, Cooperative, Decision, ForeclosedAsset, Loan, Officer
+from data.models import AppUser, Assignment, Borrower, Cooperative, Decision, ForeclosedAsset, Loan, Officer
 from domain.roles import PAGE_ROLES
 from tests.apptest_support import page, texts
 
@@ -35,6 +35,9 @@ def world(demo_db_url) -> dict:
         coops = dict(s.execute(select(Cooperative.id, Cooperative.name)).all())
         officers = s.execute(select(Officer.id, Officer.name, Officer.cooperative_id)).all()
         contracts = s.execute(select(Loan.contract_no, Loan.cooperative_id)).all()
+        # a borrower of one's own cooperative may share a name with another cooperative's officer
+        borrowers = s.execute(select(Borrower.name, Loan.cooperative_id).join(Loan, Loan.borrower_id == Borrower.id)
+                              .distinct()).all()
 
         def first(column, coop_column, coop):
             return s.scalar(select(column).where(coop_column != coop).order_by(column).limit(1))
@@ -52,7 +55,7 @@ def world(demo_db_url) -> dict:
                     "decision": str(first(Decision.id, Decision.cooperative_id, coop))}
 
         def forbidden(coop: int) -> dict:
-            own_names = {name for _, name, c in officers if c == coop}
+            own_names = {name for _, name, c in officers if c == coop} | {name for name, c in borrowers if c == coop}
             return {"words": {name for c, name in coops.items() if c != coop}
                     | {name for _, name, c in officers if c != coop and name not in own_names},
                     "contracts": {no for no, c in contracts if c != coop}}
