@@ -56,25 +56,3 @@ def test_report_marks_each_target():
     lines = browser.render([result], runs=3).splitlines()
     assert "| sign-in → overview drawn (3 charts) | 3.10 | 1.10 | < 3 | **missed** | met |" in lines
     assert "| → audit (0 charts) | 1.70 | 0.50 | < 1.5 | **missed** | met |" in lines
-
-
-@pytest.mark.browser
-def test_one_real_run_on_the_demo_database(demo_db_url, tmp_path):
-    """Sign-in and one navigation measured against a real server: the overview's charts are counted and drawn,
-    the JavaScript of a new browser is downloaded and the same browser's second sign-in takes it from cache."""
-    require_chromium()
-    result = browser.measure(Path(demo_db_url.removeprefix("sqlite:///")), runs=1, port=browser_port(), proxy=False,
-                             work=tmp_path, pages=["overview", "decisions"])
-    assert result.charts["overview"] >= 3 and result.charts["decisions"] == 1
-    assert len(result.sign_in["cold"]) == len(result.sign_in["warm"]) == 1
-    assert set(result.navigation) == {"decisions"}
-    cold, warm = result.bytes_["cold"][0], result.bytes_["warm"][0]
-    assert cold.decoded > 1_000_000 and cold.gzip < cold.decoded / 2, "the bundle was downloaded, uncompressed"
-    # a returning browser takes Streamlit's hashed bundle from its cache (only the components' few small
-    # files, served no-cache, come again)
-    assert warm.gzip == 0 and warm.cached >= warm.files - 10 and warm.wire < cold.wire / 10
-
-
-def browser_port() -> int:
-    from tests.browser_support import _free_port
-    return _free_port()
