@@ -4,11 +4,9 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-import pytest
 import streamlit
 
 from bench import browser
-from tests.browser_support import require_chromium
 
 STATIC = Path(streamlit.__file__).parent / "static"
 
