@@ -84,6 +84,24 @@ def settle(page) -> None:
     page.wait_for_timeout(500)
 
 
+def choose_first_option(page, label: str, attempts: int = 5) -> None:
+    """Open the select box labelled ``label`` and pick its first option.
+
+    A click that lands while Streamlit redraws the widget is lost (the list never opens), so the click is retried
+    until the options show, instead of waiting once for a list that will not come."""
+    for _ in range(attempts):
+        settle(page)
+        page.get_by_label(label).click()
+        try:
+            page.get_by_role("option").first.wait_for(timeout=5_000)
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError; the list did not open, click again
+            page.keyboard.press("Escape")
+            continue
+        page.get_by_role("option").first.click()
+        return
+    pytest.fail(f"the options of {label!r} never opened")
+
+
 def sign_in(page, url: str, username: str, password: str | None = None) -> None:
     page.goto(url)
     page.get_by_label("Username", exact=True).fill(username)

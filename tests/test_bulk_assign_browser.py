@@ -13,7 +13,7 @@ from data.models import Assignment, AuditLog
 from data.db import make_engine, transaction
 from domain.scope import Scope
 from tests.apptest_support import read_demo
-from tests.browser_support import chromium, running_server, settle, sign_in
+from tests.browser_support import chromium, choose_first_option, running_server, settle, sign_in
 from tests.test_browser import SHOTS
 from tests.test_officers_page import LATEST, free_npls
 
@@ -55,8 +55,7 @@ def test_supervisor_assigns_in_bulk_and_the_kpi_drops(private_url):
         assert kpi_value(page) == f"{len(unowned):,}"
         page.get_by_text("Assign them in bulk", exact=True).click()
         settle(page)
-        page.get_by_label(f"Officer for {first_name}").click()
-        page.get_by_role("option").first.click()
+        choose_first_option(page, f"Officer for {first_name}")
         settle(page)
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.get_by_text("Assign them in bulk", exact=True).scroll_into_view_if_needed()

@@ -200,6 +200,13 @@ def _check_collection(engine: Engine, summary: demo.DemoSummary) -> None:
             if a.status == "disposed":
                 assert a.disposal_method in asset_rules.DISPOSAL_METHODS
                 assert a.acquired_on <= a.disposed_on <= end_day and a.proceeds_cents is not None
+                # booked as the disposal form books it: net proceeds capped at the balance, the cost on the asset
+                booked = [x for x in actions if x.loan_id == a.loan_id and x.method == "asset_disposal"
+                          and x.action_date == a.disposed_on]
+                net = asset_rules.net_proceeds(a.proceeds_cents, a.disposal_cost_cents)
+                assert len(booked) == 1 and booked[0].cost_cents == 0 and 0 < a.disposal_cost_cents
+                assert booked[0].recovered_cents == net or (booked[0].recovered_cents < net
+                                                              and booked[0].outcome == "paid_full")
             else:
                 assert a.disposed_on is None and a.disposal_method is None
         # decisions: every kind and status, four eyes, revocations with a reason

@@ -85,8 +85,11 @@ class Foreclosure:
             asset.lease_income = int(asset.book_value * rng.uniform(0.05, 0.15))
         else:
             proceeds = int(asset.book_value * rng.uniform(0.6, 1.5))
-        asset.status, asset.disposal_method, asset.proceeds = asset_rules.DISPOSED, method, proceeds
-        amount = min(x.bal, proceeds)
         cost = int(proceeds * rng.uniform(0.01, 0.05))
-        return (ASSET_DISPOSAL, amount, cost, "paid_full" if amount >= x.bal else "paid_partial", None,
+        asset.status, asset.disposal_method, asset.proceeds = asset_rules.DISPOSED, method, proceeds
+        asset.disposal_cost = cost
+        # the same booking as the disposal form (data/asset_commands.py): net proceeds capped at the balance, the
+        # cost kept on the asset and not on the action, so the methods page does not deduct it twice
+        amount = asset_rules.disposal_recovery(proceeds, cost, x.bal)
+        return (ASSET_DISPOSAL, amount, 0, "paid_full" if amount >= x.bal else "paid_partial", None,
                 f"{asset.description} disposed by {method}; proceeds {_yuan(proceeds)}")

@@ -231,6 +231,7 @@ class Governance:
                    "acquired_on": a.acquired_on, "book_value_cents": a.book_value, "appraisal_cents": a.appraisal,
                    "appraised_on": a.appraised_on, "status": a.status, "disposal_method": a.disposal_method,
                    "disposed_on": a.disposal_on if a.status == asset_rules.DISPOSED else None,
-                   "proceeds_cents": a.proceeds, "lease_income_cents": a.lease_income} for a in self.assets]
+                   "proceeds_cents": a.proceeds, "disposal_cost_cents": a.disposal_cost,
+                   "lease_income_cents": a.lease_income} for a in self.assets]
         return {AppUser: users, LegalCase: cases, ForeclosedAsset: assets, Review: reviews,
                 ReviewAssignment: review_links, Decision: decisions, DecisionAssignment: decision_links}

@@ -123,6 +123,7 @@ class _Asset:
     disposal_on: dt.date | None  # planned disposal (an event); kept only if it happens by the end
     disposal_method: str | None = None
     proceeds: int | None = None
+    disposal_cost: int | None = None
     lease_income: int = 0
 
 @dataclass(slots=True)
