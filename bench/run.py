@@ -423,7 +423,8 @@ def _verdict(ok: bool) -> str:
 def render(sizes: list[SizeResult], *, engine: str, repeats: int) -> str:
     """The Markdown section for one engine: tables, then targets met / missed, stated plainly."""
     big, small = sizes[-1], sizes[0]
-    lines = [f"## {engine}", "",
+    title = engine if USER is None else f"{engine}, as {USER[0]} ({USER[1]})"
+    lines = [f"## {title}", "",
              f"Run {dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} CPUs, median of {repeats} runs, "
              f"Python {sys.version.split()[0]}, Streamlit {st.__version__}.", ""]
     lines += ["### Data and generator", "", "| loans | months | loan_month rows | assignments | actions | "
@@ -506,7 +507,8 @@ def render(sizes: list[SizeResult], *, engine: str, repeats: int) -> str:
 
 
 def write_report(section: str, engine: str) -> None:
-    """Replace this engine's section of docs/benchmarks.md, keeping the other engine's."""
+    """Replace this engine's section of docs/benchmarks.md (``engine`` may name a user too: 'sqlite:supervisor_c1'),
+    keeping the others."""
     start, end = f"<!-- bench:{engine} -->", f"<!-- /bench:{engine} -->"
     block = f"{start}\n{section}{end}"
     existing = REPORT.read_text() if REPORT.exists() else ""
@@ -561,8 +563,8 @@ def main(argv: list[str] | None = None) -> int:
     engine = engine_name(results[0].url)
     section = render(results, engine=engine, repeats=args.repeats)
     print(section)
-    if not args.no_write:
-        write_report(section, engine)
+    if not args.no_write:  # a --user run has a section of its own beside the default users' one
+        write_report(section, engine if USER is None else f"{engine}:{USER[0]}")
     print(json.dumps({"peak_rss_mb": round(peak_rss_mb())}), file=sys.stderr)
     return 0
 

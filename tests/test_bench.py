@@ -26,6 +26,13 @@ def test_benchmark_and_explain_smoke_run(tmp_path, monkeypatch):
         assert "| 60 | 8 |" in report  # the generator ran for the first size and was measured
         assert re.search(r"^\| monthly tape: rows per second \| [\d,]+ \| [\d,]+ \|$", report, re.M)
         assert "monthly tape of 1,000,000 loans imported < 60 s: not measured at that size" in report
+        # a single-cooperative supervisor's run gets a section of its own beside the default users' one
+        assert run.main(["--loans", "60,120", "--months", "8", "--url", url, "--repeats", "1", "--pages", "overview",
+                         "--tape-rows", "0", "--user", "supervisor_c1:supervisor"]) == 0
+        both = (tmp_path / "benchmarks.md").read_text()
+        assert both.count("<!-- bench:sqlite -->") == 1 and both.count("<!-- bench:sqlite:supervisor_c1 -->") == 1
+        assert re.search(r"^\| overview \| supervisor_c1 \|.*\|  \|$", both, re.M)
+        assert report.split("<!-- /bench:sqlite -->")[0] == both.split("<!-- /bench:sqlite -->")[0]
         assert explain.main(["--url", url.format(loans=60), "--pages", "overview"]) == 0
         assert "| page | read | full table scan |" in (tmp_path / "explain.md").read_text()
     finally:
