@@ -173,7 +173,7 @@ def kind_status_chart(counts: pd.DataFrame, *, kind_names: dict[str, str], statu
         fig.add_bar(x=[kind_names.get(k, k) for k in pivot.index], y=pivot[status], name=status_names.get(status),
                     marker_color=STATUS_COLORS[status], hovertemplate="%{y:,d}")
     fig.update_layout(barmode="stack", title=title, height=340, margin=dict(l=10, r=10, t=40, b=10),
-                      legend=dict(orientation="h", y=-0.2))
+                      legend=dict(orientation="h", y=-0.2), yaxis=dict(tickformat=",d", rangemode="tozero"))
     return localized(fig)
 
 

@@ -110,7 +110,7 @@ def stage_days_chart(pipeline: pd.DataFrame, *, stage_names: dict[str, str], tit
     rows = pipeline[pipeline.stage != "closed"]
     fig = go.Figure(go.Bar(x=rows.avg_days.fillna(0), y=[stage_names.get(s, s) for s in rows.stage], orientation="h",
                            marker_color=METHOD_COLORS[LEGAL], customdata=rows.reached,
-                           hovertemplate=f"%{{y}}<br>{days_name}: %{{x:,.0f}}<br>{count_name}: %{{customdata}}"
+                           hovertemplate=f"%{{y}}<br>{days_name}: %{{x:,.0f}}<br>{count_name}: %{{customdata:,d}}"
                                          "<extra></extra>"))
     fig.update_layout(title=title, margin=LAYOUT["margin"], height=280)
     fig.update_yaxes(autorange="reversed")
