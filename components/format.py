@@ -85,6 +85,16 @@ def money(cents: int | float | None, symbol: str, *, compact: bool = False, lang
     return _signed(_with_symbol(text, symbol, lang), negative and amount < 0, lang)
 
 
+def amount(units: int | float | None, symbol: str, decimals: int = 0, *, lang: str | None = None) -> str:
+    """An amount already in currency units (a table cell) with ``decimals`` places: '39.948.542,00 ¥' (es)."""
+    if units is None or units != units:
+        return DASH
+    lang = _lang(lang)
+    exact = Decimal(str(units))
+    rounded = _round(abs(exact), decimals)
+    return _signed(_with_symbol(_decimal(rounded, decimals, lang), symbol, lang), rounded != 0 and exact < 0, lang)
+
+
 def _compact(amount: Decimal, lang: str) -> tuple[str | None, bool]:
     """The compact text of a non-negative amount, or None below the smallest unit. The unit is chosen after
     rounding, so 999,999.99 shows as 1.00 M rather than 1,000.0 k."""
