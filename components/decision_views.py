@@ -273,7 +273,7 @@ def decide_form(viewer: Viewer, queue: pd.DataFrame, *, symbol: str) -> None:
     waiting = tables.dashes(for_display(queue)[["id", "officer", "cooperative", "kind", "amount_cents", "months",
                                          "effective_on", "proposed_by", "proposed_at"]]
                      .assign(amount_cents=lambda f: f.amount_cents.astype("float64") / 100)
-                     .rename(columns=history_labels()), numbers=False)
+                     .rename(columns=history_labels()))
     tables.grid(waiting, money_headers=[amount], symbol=symbol, plain=[history_labels()["id"]])
     chosen = st.selectbox(t("decisions.queue.choose"), list(rows), key="queue.decision",
                           format_func=lambda i: f"#{i} · {rows[i].officer} · {label('kind', rows[i].kind)}")

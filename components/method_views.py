@@ -140,7 +140,7 @@ def _show_table(frame: pd.DataFrame, *, labels: dict[str, str], money_cols: list
             out[column] = pd.to_numeric(out[column], errors="coerce") * 100
         return out.rename(columns=labels)
 
-    tables.grid(tables.dashes(prepare(frame), numbers=False), money_headers=[labels.get(c, c) for c in money_cols],
+    tables.grid(tables.dashes(prepare(frame)), money_headers=[labels.get(c, c) for c in money_cols],
                 percent_headers=[labels.get(c, c) for c in percent_cols], symbol=symbol)
     if total_rows is not None and total_rows > len(frame):
         st.caption(t("table.showing", shown=number(len(frame)), total=number(total_rows)))

@@ -398,7 +398,7 @@ def _history(scope, officer_id: int, symbol: str) -> None:
     shown = decisions.assign(kind=[label("decision_kind", k) for k in decisions.kind],
                              status=[label("decision_status", s) for s in decisions.status],
                              amount_cents=decisions.amount_cents.astype("float64") / 100)
-    shown = dashes(shown, numbers=False)
+    shown = dashes(shown)
     tables.grid(shown.rename(columns={
         "decision_id": "#", "kind": t("officers.col.kind"), "status": t("officers.col.status"),
         "amount_cents": t("officers.col.amount"), "months": t("officers.col.months"),

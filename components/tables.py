@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from components.format import DASH, amount, money, money_column, number, share
+from components.format import DASH, amount, money_column, number, share
 from components import store
 from components.i18n import t
 from data import export
@@ -62,31 +62,23 @@ def downloads(source: Source, *, filename: str, key: str) -> None:
                           key=f"{key}.xlsx", on_click="ignore")
 
 
-def dashes(frame: pd.DataFrame, *, money_headers: list[str] = (), symbol: str = "",
-           numbers: bool = True) -> pd.DataFrame:
-    """An empty cell shows a dash in every language, not the word "None" Streamlit prints for a missing value.
+def dashes(frame: pd.DataFrame) -> pd.DataFrame:
+    """The gaps of text and date columns as "—", for a table shown by ``grid`` (whose ``placeholder`` dashes any
+    remaining empty cell, numbers included: they stay numbers, so they sort and take the language's format).
 
-    Columns without gaps are left as they are (numbers stay numbers: they sort and take the money format). A text
-    column's gaps become "—"; a date column with gaps becomes ISO text (which still sorts); a number column with
-    gaps (a decision's amount or months) becomes the language's formatted text, money with the symbol, unless
-    ``numbers`` is false. Downloads
-    never go through here, so CSV and Excel keep empty cells and real numbers."""
+    A date column with gaps becomes ISO text (``2026-03-05``, with the time when it has one; it still sorts), which
+    Streamlit would otherwise show with a time of day. Downloads never go through here, so CSV and Excel keep empty
+    cells and real numbers."""
     out = frame.copy()
     for column in out.columns:
         values = out[column]
-        if not values.isna().any():
+        if not values.isna().any() or (pd.api.types.is_numeric_dtype(values)
+                                        and not pd.api.types.is_bool_dtype(values)):
             continue
         if pd.api.types.is_datetime64_any_dtype(values):
             present = values.dropna()
             with_time = bool(((present - present.dt.normalize()) != pd.Timedelta(0)).any())
             text = values.dt.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d").astype(object)
-        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-            if not numbers:  # the caller formats this table's numbers itself (percentages)
-                continue
-            if column in money_headers:
-                text = values.map(lambda v: money(round(v * 100), symbol) if pd.notna(v) else DASH)
-            else:
-                text = values.map(lambda v: number(v, 0 if float(v).is_integer() else 2) if pd.notna(v) else DASH)
         else:
             text = values.astype(object)
         out[column] = text.where(values.notna(), DASH).astype(object)
@@ -146,6 +138,10 @@ def grid(data: pd.DataFrame | Styler, *, money_headers: Iterable[str] = (), symb
          container=None, hide_index: bool = True, **options):
     """Every table of the app: ``st.dataframe`` of ``styled`` numbers, a dash in every empty cell (``placeholder``),
     full width. Returns what ``st.dataframe`` returns (the selection when ``on_select`` is given)."""
+    frame = data.data if isinstance(data, Styler) else data
+    if frame.size > int(pd.options.styler.render.max_elements):  # beyond what a Styler may render: plain numbers
+        return (container or st).dataframe(frame, hide_index=hide_index, width=options.pop("width", "stretch"),
+                                           column_config=column_config, placeholder=DASH, **options)
     shown = styled(data, money_headers=money_headers, symbol=symbol, decimals=decimals,
                    percent_headers=percent_headers, plain=plain)
     formatted = {c for c in shown.data.columns if c not in set(plain) and _counts(shown.data[c])}
@@ -156,7 +152,7 @@ def grid(data: pd.DataFrame | Styler, *, money_headers: Iterable[str] = (), symb
 
 def show_display(display: pd.DataFrame, *, money_headers: list[str], symbol: str, total: int | None = None) -> None:
     """A display-ready table (translated headers, money in currency units) with 'showing N of M'."""
-    grid(dashes(display, numbers=False), money_headers=money_headers, symbol=symbol)
+    grid(dashes(display), money_headers=money_headers, symbol=symbol)
     if total is not None and total > len(display):
         st.caption(t("table.showing", shown=number(len(display)), total=number(total)))
 
