@@ -150,9 +150,10 @@ def grid(data: pd.DataFrame | Styler, *, money_headers: Iterable[str] = (), symb
                                        column_config=config, placeholder=DASH, **options)
 
 
-def show_display(display: pd.DataFrame, *, money_headers: list[str], symbol: str, total: int | None = None) -> None:
+def show_display(display: pd.DataFrame, *, money_headers: list[str], symbol: str, total: int | None = None,
+                 plain: Iterable[str] = ()) -> None:
     """A display-ready table (translated headers, money in currency units) with 'showing N of M'."""
-    grid(dashes(display), money_headers=money_headers, symbol=symbol)
+    grid(dashes(display), money_headers=money_headers, symbol=symbol, plain=plain)
     if total is not None and total > len(display):
         st.caption(t("table.showing", shown=number(len(display)), total=number(total)))
 
@@ -163,7 +164,9 @@ def show(frame: pd.DataFrame, *, labels: dict[str, str], money: list[str], symbo
     def display(rows: pd.DataFrame) -> pd.DataFrame:
         return money_columns(rows, money).rename(columns=labels)
 
-    show_display(display(frame), money_headers=[labels.get(c, c) for c in money], symbol=symbol, total=total_rows)
+    ids = [labels.get(c, c) for c in frame.columns if c == "id" or str(c).endswith("_id")]  # no grouping: 1234
+    show_display(display(frame), money_headers=[labels.get(c, c) for c in money], symbol=symbol, total=total_rows,
+                 plain=ids)
     if full is None:
         downloads(display(frame), filename=filename, key=key)
     elif callable(full):

@@ -63,3 +63,42 @@ def test_every_table_goes_through_the_shared_grid():
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "dataframe":
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+@pytest.mark.parametrize("lang", ["es", "zh"])
+@pytest.mark.parametrize(("name", "username"), [("decisions", "director"), ("assets", "director"),
+                                                ("officers", "director"), ("admin", "admin")])
+def test_real_tables_show_dashes_and_the_languages_numbers(demo_db_url, name, username, lang):
+    """The decisions, assets (register), officers and admin tables of the demo: no "None", "nan" or "NaT" in any
+    shown cell, an empty one shows the dash, and the money is written the language's way."""
+    from tests.apptest_support import page
+
+    at = page(name, username=username, lang=lang)
+    assert not at.exception and at.dataframe
+    for element in at.dataframe:
+        assert element.proto.placeholder == "—"
+        arrow = element.proto.arrow_data
+        shown = pa.ipc.open_stream(arrow.styler.display_values).read_all().to_pandas() if arrow.styler.display_values \
+            else element.value
+        cells = {str(v) for column in shown.columns for v in shown[column] if v is not None and v == v}
+        assert not cells & {"None", "nan", "NaN", "NaT", "<NA>"}, (name, sorted(cells & {"None", "nan", "NaT"}))
+        if lang == "es":
+            assert not any(c.startswith("¥") for c in cells), name                  # 39.948.542 ¥, never ¥39,948,542
+
+
+def test_shown_tables_keep_ids_ungrouped():
+    """tables.show writes counts with the language's grouping but an ``id`` / ``*_id`` column as it is."""
+    def script() -> None:
+        import pandas as pd
+        import streamlit as st
+
+        from components import tables
+
+        st.session_state["lang"] = "es"
+        frame = pd.DataFrame({"asset_id": [12_345], "age_days": [12_345], "book_cents": [1_234_567_89]})
+        tables.show(frame, labels={"asset_id": "Activo", "age_days": "Días", "book_cents": "Valor"},
+                    money=["book_cents"], symbol="¥", key="t", filename="t")
+
+    at = AppTest.from_function(script).run(timeout=30)
+    display = pa.ipc.open_stream(at.dataframe[0].proto.arrow_data.styler.display_values).read_all().to_pandas()
+    assert list(display.iloc[0]) == ["12345", "12.345", f"1.234.567,89{NB}¥"]
