@@ -90,7 +90,7 @@ def ageing_chart(ageing: pd.DataFrame, *, type_names: dict[str, str], bucket_nam
         counts = [int(rows.asset_count.get(key, 0)) for key in order]
         fig.add_bar(y=y, x=values, orientation="h", name=bucket_names.get(bucket, bucket),
                     marker_color=BUCKET_COLORS[bucket], customdata=counts,
-                    hovertemplate=f"%{{y}}<br>{value_name}: {money_hover(symbol, 'x')}<br>{count_name}: %{{customdata}}"
+                    hovertemplate=f"%{{y}}<br>{value_name}: {money_hover(symbol, 'x')}<br>{count_name}: %{{customdata:,d}}"
                                   "<extra>%{fullData.name}</extra>")
     fig.update_layout(barmode="stack", title=title, margin=dict(l=10, r=10, t=40, b=10),
                       height=max(420, 200 + 36 * len(order)),
@@ -113,7 +113,7 @@ def disposals_chart(disposals: pd.DataFrame, *, method_names: dict[str, str], sy
         x=names, y=[None if s is None else s * 100 for s in frame.share],
         marker_color=[DISPOSAL_COLORS.get(m, "#7f7f7f") for m in frame.method],
         text=[share(s, 0) for s in frame.share], textposition="outside", customdata=custom,
-        hovertemplate=(f"%{{x}}<br>{labels['realised']}: %{{y:.1f}} %<br>{labels['assets']}: %{{customdata[0]}}"
+        hovertemplate=(f"%{{x}}<br>{labels['realised']}: %{{y:.1f}} %<br>{labels['assets']}: %{{customdata[0]:,d}}"
                        f"<br>{labels['book']}: {money_hover(symbol, 'customdata[1]')}"
                        f"<br>{labels['proceeds']}: {money_hover(symbol, 'customdata[2]')}"
                        f"<br>{labels['gain_loss']}: {money_hover(symbol, 'customdata[3]', signed=True)}<extra></extra>"),

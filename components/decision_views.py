@@ -173,7 +173,7 @@ def kind_status_chart(counts: pd.DataFrame, *, kind_names: dict[str, str], statu
         fig.add_bar(x=[kind_names.get(k, k) for k in pivot.index], y=pivot[status], name=status_names.get(status),
                     marker_color=STATUS_COLORS[status], hovertemplate="%{y:,d}")
     fig.update_layout(barmode="stack", title=title, height=340, margin=dict(l=10, r=10, t=40, b=10),
-                      legend=dict(orientation="h", y=-0.2))
+                      legend=dict(orientation="h", y=-0.2), yaxis=dict(tickformat=",d", rangemode="tozero"))
     return localized(fig)
 
 
@@ -242,7 +242,7 @@ def decision_details(row: pd.Series, symbol: str) -> None:
         facts[t("decisions.col.months")] = str(int(row.months))
     if row.assignments:
         facts[t("decisions.col.assignments")] = row.assignments
-    st.dataframe(pd.DataFrame({"": list(facts), " ": list(facts.values())}), hide_index=True, width="stretch")
+    tables.grid(pd.DataFrame({"": list(facts), " ": list(facts.values())}))
     st.caption(t("decisions.col.reason"))
     st.text(row.reason)
 
@@ -273,8 +273,8 @@ def decide_form(viewer: Viewer, queue: pd.DataFrame, *, symbol: str) -> None:
     waiting = tables.dashes(for_display(queue)[["id", "officer", "cooperative", "kind", "amount_cents", "months",
                                          "effective_on", "proposed_by", "proposed_at"]]
                      .assign(amount_cents=lambda f: f.amount_cents.astype("float64") / 100)
-                     .rename(columns=history_labels()), money_headers=[amount], symbol=symbol)
-    st.dataframe(waiting, hide_index=True, width="stretch", column_config=tables.money_config(waiting, [amount], symbol))
+                     .rename(columns=history_labels()))
+    tables.grid(waiting, money_headers=[amount], symbol=symbol, plain=[history_labels()["id"]])
     chosen = st.selectbox(t("decisions.queue.choose"), list(rows), key="queue.decision",
                           format_func=lambda i: f"#{i} · {rows[i].officer} · {label('kind', rows[i].kind)}")
     st.session_state[SHOWN_KEY] = (chosen, rows[chosen])
@@ -453,8 +453,8 @@ def audit_detail(rows: pd.DataFrame) -> None:
     row = by_id[chosen]
     changes = changed_fields(row.before, row.after)
     if not changes.empty:
-        st.dataframe(changes.rename(columns={"field": t("audit.col.field"), "before": t("audit.col.before"),
-                                             "after": t("audit.col.after")}), hide_index=True, width="stretch")
+        tables.grid(changes.rename(columns={"field": t("audit.col.field"), "before": t("audit.col.before"),
+                                            "after": t("audit.col.after")}))
     left, right = st.columns(2)
     with left:
         st.caption(t("audit.col.before"))

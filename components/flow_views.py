@@ -90,13 +90,13 @@ def roll_section(rows: pd.DataFrame, chosen: Filters, ctx: PageContext) -> None:
     if len(by_coop) > 1:
         coop_names = ctx.cooperatives.set_index("id").name.to_dict()
         shown = by_coop.rename(index=coop_names, columns=roll_names).map(share)
-        st.dataframe(shown.rename_axis(t("common.cooperative")).reset_index(), hide_index=True, width="stretch")
+        tables.grid(shown.rename_axis(t("common.cooperative")).reset_index())
     balance_tab, count_tab = st.tabs([t("common.balance"), t("common.count")])
     class_names = {c: label("class", c) for c in (*CLASSES, CLOSED_LOAN)}
     for tab, value in ((balance_tab, "opening_cents"), (count_tab, "loan_count")):
         matrix = npl_flows.transition_shares(period_rows, value)
-        tab.dataframe(matrix.rename(index=class_names, columns=class_names).map(share)
-                      .rename_axis(t("overview.from_to")), width="stretch")
+        tables.grid(matrix.rename(index=class_names, columns=class_names).map(share)
+                    .rename_axis(t("overview.from_to")), container=tab, hide_index=False)
     st.caption(t("flows.rolls.matrix_help", first=month(months[0]), last=month(months[-1])))
 
 

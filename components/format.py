@@ -85,6 +85,16 @@ def money(cents: int | float | None, symbol: str, *, compact: bool = False, lang
     return _signed(_with_symbol(text, symbol, lang), negative and amount < 0, lang)
 
 
+def amount(units: int | float | None, symbol: str, decimals: int = 0, *, lang: str | None = None) -> str:
+    """An amount already in currency units (a table cell) with ``decimals`` places: '39.948.542,00 ¥' (es)."""
+    if units is None or units != units:
+        return DASH
+    lang = _lang(lang)
+    exact = Decimal(str(units))
+    rounded = _round(abs(exact), decimals)
+    return _signed(_with_symbol(_decimal(rounded, decimals, lang), symbol, lang), rounded != 0 and exact < 0, lang)
+
+
 def _compact(amount: Decimal, lang: str) -> tuple[str | None, bool]:
     """The compact text of a non-negative amount, or None below the smallest unit. The unit is chosen after
     rounding, so 999,999.99 shows as 1.00 M rather than 1,000.0 k."""
@@ -215,3 +225,37 @@ def plotly_separators(lang: str | None = None) -> str:
     """Plotly's ``separators`` (decimal mark, then thousands) for the language: '.,' in en/zh, ',.' in es."""
     symbols = _locale(_lang(lang)).number_symbols["latn"]
     return symbols["decimal"] + symbols["group"]
+
+
+#: the languages whose readers count large numbers in 万 (10^4) and 亿 (10^8), on chart axes as on KPI cards
+_MYRIAD_UNITS = {"zh": ((100_000_000, "亿"), (10_000, "万"))}
+
+
+def counts_in_myriads(lang: str | None = None) -> bool:
+    """Whether the language reads large numbers in 万/亿 (chart axes then get their tick labels from ``axis_ticks``)."""
+    return _lang(lang) in _MYRIAD_UNITS
+
+
+def axis_ticks(values: list[float], *, symbol: str | None = None, per_tick: bool = False, largest: float | None = None,
+               lang: str | None = None) -> list[str]:
+    """Tick labels in 万/亿 for an axis whose ticks are ``values`` (currency units or counts): one unit for the
+    whole axis, chosen by ``largest`` (the data's largest size; by default the largest tick), so an axis up to
+    ¥8,000万 reads ``['¥0', '¥2,000万', '¥4,000万', …]`` and one up to ¥1.5亿 ``['¥0', '¥0.5亿', '¥1亿', …]``; or one
+    per tick on a log axis (``per_tick``: ``['¥100万', '¥1,000万', '¥1亿']``). Below 1万 the plain number.
+    A symbol is placed where the language places it; negative ticks take the language's minus sign."""
+    lang = _lang(lang)
+    units = _MYRIAD_UNITS.get(lang, ())
+
+    def unit_of(value: float) -> tuple[int, str]:
+        return next(((size, unit) for size, unit in units if abs(value) >= size), (1, ""))
+
+    shared = unit_of(largest if largest is not None else max((abs(v) for v in values), default=0))
+    labels = []
+    for value in values:
+        size, unit = unit_of(value) if per_tick else shared
+        scaled = Decimal(str(value)) / size
+        text = format_decimal(abs(scaled), format="#,##0.##", locale=_locale(lang)) + (unit if scaled else "")
+        if symbol:
+            text = _with_symbol(text, symbol, lang)
+        labels.append(_signed(text, scaled < 0, lang))
+    return labels

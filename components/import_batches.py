@@ -15,6 +15,7 @@ from components.format import month as month_text
 from components import store
 from components.auth import Viewer
 from components.forms import error_text
+from components import tables
 from components.tables import dashes
 from components.i18n import t
 from data.errors import ValidationError
@@ -43,7 +44,7 @@ def batches_section(viewer: Viewer, key: str) -> None:
         withdrawn_by=made["withdrawn_by"].fillna("—"))
     shown["withdrawn_at"] = made["withdrawn_at"].map(lambda v: "—" if pd.isna(v) else str(v)[:16])
     shown["imported_at"] = made["imported_at"].map(lambda v: str(v)[:16])
-    st.dataframe(dashes(shown.rename(columns=lambda c: t(f"import.batch.{c}"))), hide_index=True, width="stretch")
+    tables.grid(dashes(shown.rename(columns=lambda c: t(f"import.batch.{c}"))), plain=[t("import.batch.id")])
     candidates = made[made["can_withdraw"]]
     if candidates.empty:
         st.caption(t("import.withdraw_none"))

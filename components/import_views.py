@@ -17,6 +17,7 @@ from components import store
 from components.auth import Viewer
 from components.import_batches import batches_section
 from components.i18n import t, tn
+from components import tables
 from components.tables import to_csv, to_excel
 from data import portfolio, settings
 from data.errors import ValidationError
@@ -65,7 +66,7 @@ def _show_result(result: ImportResult, key: str, symbol: str) -> None:
         st.error(tn("import.errors", result.error_count, rows=number(result.rows)))
         st.subheader(t("import.report"))
         report = report_frame(result.errors)
-        st.dataframe(report.head(1000), hide_index=True, width="stretch")
+        tables.grid(report.head(1000), plain=list(report.columns))
         if result.error_count > min(len(report), 1000):
             st.caption(tn("import.more_errors", result.error_count - min(len(report), 1000)))
         st.download_button(t("import.report_csv"), to_csv(report), "import-errors.csv", "text/csv",
@@ -74,8 +75,7 @@ def _show_result(result: ImportResult, key: str, symbol: str) -> None:
     if result.name_change_count:
         st.warning((tn("import.names_changed_written", result.name_change_count) if result.written
                     else tn("import.names_changed", result.name_change_count)))
-        st.dataframe(result.name_changes.rename(columns=lambda c: t(f"import.col.{c}")), hide_index=True,
-                     width="stretch")
+        tables.grid(result.name_changes.rename(columns=lambda c: t(f"import.col.{c}")))
     _show_shrink(result, symbol)
     counts = {k: number(v) for k, v in result.counts.items()}
     if result.written and result.month is None:

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.format import money, money_column, money_hover, money_ticks, number, share, to_cents
+from components.format import money, money_hover, money_ticks, number, share, to_cents
 from components.format import month as fmt_month
 from components.charts import localized
 from components import charts, forms, kpis, tables
@@ -110,7 +110,7 @@ def stage_days_chart(pipeline: pd.DataFrame, *, stage_names: dict[str, str], tit
     rows = pipeline[pipeline.stage != "closed"]
     fig = go.Figure(go.Bar(x=rows.avg_days.fillna(0), y=[stage_names.get(s, s) for s in rows.stage], orientation="h",
                            marker_color=METHOD_COLORS[LEGAL], customdata=rows.reached,
-                           hovertemplate=f"%{{y}}<br>{days_name}: %{{x:,.0f}}<br>{count_name}: %{{customdata}}"
+                           hovertemplate=f"%{{y}}<br>{days_name}: %{{x:,.0f}}<br>{count_name}: %{{customdata:,d}}"
                                          "<extra></extra>"))
     fig.update_layout(title=title, margin=LAYOUT["margin"], height=280)
     fig.update_yaxes(autorange="reversed")
@@ -140,9 +140,8 @@ def _show_table(frame: pd.DataFrame, *, labels: dict[str, str], money_cols: list
             out[column] = pd.to_numeric(out[column], errors="coerce") * 100
         return out.rename(columns=labels)
 
-    config = {labels.get(c, c): st.column_config.NumberColumn(format=money_column(symbol, 2)) for c in money_cols}
-    config.update({labels.get(c, c): st.column_config.NumberColumn(format="%.1f %%") for c in percent_cols})
-    st.dataframe(tables.dashes(prepare(frame), numbers=False), hide_index=True, width="stretch", column_config=config)
+    tables.grid(tables.dashes(prepare(frame)), money_headers=[labels.get(c, c) for c in money_cols],
+                percent_headers=[labels.get(c, c) for c in percent_cols], symbol=symbol)
     if total_rows is not None and total_rows > len(frame):
         st.caption(t("table.showing", shown=number(len(frame)), total=number(total_rows)))
     if callable(full):

@@ -15,8 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.tables import dashes, money_config
-from components.format import money, money_column, money_hover, money_ticks, number, plain, share, to_cents
+from components.tables import dashes
+from components.format import money, money_hover, money_ticks, number, plain, share, to_cents
 from components.format import date as fmt_date
 from components.charts import localized
 from components import charts, forms, kpis, store, tables
@@ -227,11 +227,11 @@ def officer_table(table: pd.DataFrame, *, symbol: str, show_cooperative: bool) -
     shade = [bool(v) for v in table.laggard]
     styled = display.style.apply(
         lambda row: [f"background-color: {LAGGARD_COLOR}22" if shade[row.name] else ""] * len(row), axis=1)
-    config = {labels[c]: st.column_config.NumberColumn(format=money_column(symbol, 0)) for c in money_cols}
-    config |= {labels[c]: st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0)
-               for c in ("recovery_rate", "on_time_rate")}
-    event = st.dataframe(styled, hide_index=True, width="stretch", column_config=config, on_select="rerun",
-                         selection_mode="single-row", key=f"officers.table.{_nonce()}")
+    config = {labels[c]: st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0)
+              for c in ("recovery_rate", "on_time_rate")}
+    event = tables.grid(styled, money_headers=[labels[c] for c in money_cols], symbol=symbol, decimals=0,
+                        column_config=config, on_select="rerun", selection_mode="single-row",
+                        key=f"officers.table.{_nonce()}")
     st.caption(t("officers.table_hint"))
     export = tables.money_columns(_display_table(table), money_cols).rename(columns=labels)
     tables.downloads(export, filename="officers", key="officers.table.download")
@@ -268,9 +268,9 @@ def gap_list(gaps: pd.DataFrame, *, total: int, symbol: str, today: dt.date,
     by_officer["link"] = [decisions_link(o, ids) for o, ids in zip(by_officer.officer_id, by_officer.assignments)]
     by_officer = by_officer.sort_values("oldest")
     link = st.column_config.LinkColumn(t("officers.gap.propose"), display_text=t("officers.gap.propose_text"))
-    st.dataframe(by_officer[["officer", "count", "oldest", "link"]].rename(columns={
+    tables.grid(by_officer[["officer", "count", "oldest", "link"]].rename(columns={
         "officer": t("common.officer"), "count": t("officers.gap.count"), "oldest": t("officers.gap.oldest")}),
-        hide_index=True, width="stretch", column_config={"link": link}, key="officers.gap.by_officer")
+        column_config={"link": link}, key="officers.gap.by_officer")
     rows = _gap_rows(shown, today).assign(
         link=[decisions_link(o, [a]) for o, a in zip(shown.officer_id, shown.assignment_id)])
     labels = {"assignment_id": t("officers.col.assignment"), "officer": t("common.officer"),
@@ -281,10 +281,8 @@ def gap_list(gaps: pd.DataFrame, *, total: int, symbol: str, today: dt.date,
               "target_cents": t("officers.col.target"), "recovered_cents": t("officers.col.recovered")}
     columns = [*labels, "link"]
     display = tables.money_columns(rows[columns], ["target_cents", "recovered_cents"]).rename(columns=labels)
-    config = {labels[c]: st.column_config.NumberColumn(format=money_column(symbol, 0)) for c in ("target_cents",
-                                                                                          "recovered_cents")}
-    config["link"] = link
-    st.dataframe(display, hide_index=True, width="stretch", column_config=config, key="officers.gap.rows")
+    tables.grid(display, money_headers=[labels["target_cents"], labels["recovered_cents"]], symbol=symbol, decimals=0,
+                plain=[labels["assignment_id"]], column_config={"link": link}, key="officers.gap.rows")
     if total > len(shown):
         st.caption(t("table.showing", shown=number(len(shown)), total=number(total)))
     status_words = {s: label("deadline_status", s) for s in DEADLINE_STATUSES}  # translated now, used later
@@ -389,10 +387,10 @@ def _history(scope, officer_id: int, symbol: str) -> None:
         st.caption(t("officers.detail.no_reviews"))
     else:
         shown = reviews.assign(rating=[label("review_rating", r) for r in reviews.rating])
-        st.dataframe(dashes(shown.drop(columns=["review_id"])).rename(columns={
+        tables.grid(dashes(shown.drop(columns=["review_id"])).rename(columns={
             "period_start": t("officers.col.period_start"), "period_end": t("officers.col.period_end"),
             "rating": t("officers.col.latest_rating"), "findings": t("officers.col.findings"),
-            "reviewer": t("officers.col.reviewer")}), hide_index=True, width="stretch", key="officers.reviews")
+            "reviewer": t("officers.col.reviewer")}), key="officers.reviews")
     st.markdown(f"**{t('officers.detail.decisions')}**")
     if decisions.empty:
         st.caption(t("officers.detail.no_decisions"))
@@ -400,16 +398,15 @@ def _history(scope, officer_id: int, symbol: str) -> None:
     shown = decisions.assign(kind=[label("decision_kind", k) for k in decisions.kind],
                              status=[label("decision_status", s) for s in decisions.status],
                              amount_cents=decisions.amount_cents.astype("float64") / 100)
-    shown = dashes(shown, money_headers=["amount_cents"], symbol=symbol)
-    st.dataframe(shown.rename(columns={
+    shown = dashes(shown)
+    tables.grid(shown.rename(columns={
         "decision_id": "#", "kind": t("officers.col.kind"), "status": t("officers.col.status"),
         "amount_cents": t("officers.col.amount"), "months": t("officers.col.months"),
         "effective_on": t("officers.col.effective_on"), "reason": t("officers.col.reason"),
         "proposed_by": t("officers.col.proposed_by"), "proposed_at": t("officers.col.proposed_at"),
         "decided_by": t("officers.col.decided_by"), "decided_at": t("officers.col.decided_at"),
         "revocation_reason": t("officers.col.revocation_reason"), "assignments": t("officers.col.assignments")}),
-        hide_index=True, width="stretch", key="officers.decisions",
-        column_config={t("officers.col.amount"): cfg for cfg in money_config(shown, ["amount_cents"], symbol, 0).values()})
+        money_headers=[t("officers.col.amount")], symbol=symbol, decimals=0, plain=["#"], key="officers.decisions")
 
 
 def detail(viewer: Viewer, officer_id: int, *, ctx: PageContext, today: dt.date, manage: bool) -> None:

@@ -15,6 +15,7 @@ import streamlit as st
 from components import store
 from components.auth import Viewer
 from components.forms import submit
+from components import tables
 from components.tables import dashes
 from components.i18n import t
 from data import reference
@@ -30,8 +31,7 @@ def _label(row) -> str:
 
 
 def _table(frame: pd.DataFrame, columns: list[str]) -> None:
-    st.dataframe(dashes(frame[columns].rename(columns=lambda c: t(f"reference.col.{c}"))), hide_index=True,
-                 width="stretch")
+    tables.grid(dashes(frame[columns].rename(columns=lambda c: t(f"reference.col.{c}"))))
 
 
 def _cooperative_select(cooperatives: pd.DataFrame, *, key: str, current: int | None = None) -> int | None:

@@ -7,12 +7,13 @@ Every file is written by data.export, which makes formula-like text inert (docs/
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
-from components.format import DASH, money, money_column, number
+from components.format import DASH, amount, money_column, number, share
 from components import store
 from components.i18n import t
 from data import export
@@ -61,31 +62,23 @@ def downloads(source: Source, *, filename: str, key: str) -> None:
                           key=f"{key}.xlsx", on_click="ignore")
 
 
-def dashes(frame: pd.DataFrame, *, money_headers: list[str] = (), symbol: str = "",
-           numbers: bool = True) -> pd.DataFrame:
-    """An empty cell shows a dash in every language, not the word "None" Streamlit prints for a missing value.
+def dashes(frame: pd.DataFrame) -> pd.DataFrame:
+    """The gaps of text and date columns as "—", for a table shown by ``grid`` (whose ``placeholder`` dashes any
+    remaining empty cell, numbers included: they stay numbers, so they sort and take the language's format).
 
-    Columns without gaps are left as they are (numbers stay numbers: they sort and take the money format). A text
-    column's gaps become "—"; a date column with gaps becomes ISO text (which still sorts); a number column with
-    gaps (a decision's amount or months) becomes the language's formatted text, money with the symbol, unless
-    ``numbers`` is false. Downloads
-    never go through here, so CSV and Excel keep empty cells and real numbers."""
+    A date column with gaps becomes ISO text (``2026-03-05``, with the time when it has one; it still sorts), which
+    Streamlit would otherwise show with a time of day. Downloads never go through here, so CSV and Excel keep empty
+    cells and real numbers."""
     out = frame.copy()
     for column in out.columns:
         values = out[column]
-        if not values.isna().any():
+        if not values.isna().any() or (pd.api.types.is_numeric_dtype(values)
+                                        and not pd.api.types.is_bool_dtype(values)):
             continue
         if pd.api.types.is_datetime64_any_dtype(values):
             present = values.dropna()
             with_time = bool(((present - present.dt.normalize()) != pd.Timedelta(0)).any())
             text = values.dt.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d").astype(object)
-        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-            if not numbers:  # the caller formats this table's numbers itself (percentages)
-                continue
-            if column in money_headers:
-                text = values.map(lambda v: money(round(v * 100), symbol) if pd.notna(v) else DASH)
-            else:
-                text = values.map(lambda v: number(v, 0 if float(v).is_integer() else 2) if pd.notna(v) else DASH)
         else:
             text = values.astype(object)
         out[column] = text.where(values.notna(), DASH).astype(object)
@@ -98,10 +91,69 @@ def money_config(frame: pd.DataFrame, headers: list[str], symbol: str, decimals:
             if header in frame and pd.api.types.is_numeric_dtype(frame[header])}
 
 
-def show_display(display: pd.DataFrame, *, money_headers: list[str], symbol: str, total: int | None = None) -> None:
+def _counts(values: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+
+
+def styled(data: pd.DataFrame | Styler, *, money_headers: Iterable[str] = (), symbol: str = "", decimals: int = 2,
+           percent_headers: Iterable[str] = (), plain: Iterable[str] = (), lang: str | None = None) -> Styler:
+    """A table's numbers as the reader's language writes them, for ``st.dataframe``: money with the symbol where
+    the language puts it (es ``39.948.542,00 ¥``), percentages (values 0..100) and every other number column with
+    the language's separators, except the ``plain`` ones (ids, years). Only the shown text changes: the cells keep
+    their numbers, so a click on a header still sorts by value (Streamlit shows a Styler's display values and sorts
+    on the data). Empty cells are left to the grid's ``placeholder`` (a dash)."""
+    styler = data if isinstance(data, Styler) else data.style
+    frame = styler.data
+    money_set, percent_set, plain_set = set(money_headers), set(percent_headers), set(plain)
+    formats: dict[str, Callable[[object], str]] = {}
+    for column in frame.columns:
+        values = frame[column]
+        if column in plain_set or not _counts(values):
+            continue
+        if column in money_set:
+            formats[column] = lambda v: amount(v, symbol, decimals, lang=lang)
+        elif column in percent_set:
+            formats[column] = lambda v: share(float(v) / 100, 1, lang=lang)
+        elif pd.api.types.is_integer_dtype(values) or bool((values.dropna() % 1 == 0).all()):
+            formats[column] = lambda v: number(v, lang=lang)
+        else:
+            formats[column] = lambda v: number(v, 2, lang=lang)
+    return styler.format(formats, na_rep=DASH) if formats else styler
+
+
+def _without_formats(config: dict, headers: set[str]) -> dict:
+    """Column configs of the styled headers lose their ``format`` (Streamlit prefers a column config's format to
+    the Styler's display value, and its format writes English separators)."""
+    out = {}
+    for header, column in config.items():
+        kind = column.get("type_config", {}) if isinstance(column, dict) else {}
+        if header in headers and kind.get("type") == "number" and kind.get("format"):
+            column = {**column, "type_config": {k: v for k, v in column["type_config"].items() if k != "format"}}
+        out[header] = column
+    return out
+
+
+def grid(data: pd.DataFrame | Styler, *, money_headers: Iterable[str] = (), symbol: str = "", decimals: int = 2,
+         percent_headers: Iterable[str] = (), plain: Iterable[str] = (), column_config: dict | None = None,
+         container=None, hide_index: bool = True, **options):
+    """Every table of the app: ``st.dataframe`` of ``styled`` numbers, a dash in every empty cell (``placeholder``),
+    full width. Returns what ``st.dataframe`` returns (the selection when ``on_select`` is given)."""
+    frame = data.data if isinstance(data, Styler) else data
+    if frame.size > int(pd.options.styler.render.max_elements):  # beyond what a Styler may render: plain numbers
+        return (container or st).dataframe(frame, hide_index=hide_index, width=options.pop("width", "stretch"),
+                                           column_config=column_config, placeholder=DASH, **options)
+    shown = styled(data, money_headers=money_headers, symbol=symbol, decimals=decimals,
+                   percent_headers=percent_headers, plain=plain)
+    formatted = {c for c in shown.data.columns if c not in set(plain) and _counts(shown.data[c])}
+    config = _without_formats(column_config or {}, formatted)
+    return (container or st).dataframe(shown, hide_index=hide_index, width=options.pop("width", "stretch"),
+                                       column_config=config, placeholder=DASH, **options)
+
+
+def show_display(display: pd.DataFrame, *, money_headers: list[str], symbol: str, total: int | None = None,
+                 plain: Iterable[str] = ()) -> None:
     """A display-ready table (translated headers, money in currency units) with 'showing N of M'."""
-    shown = dashes(display, money_headers=money_headers, symbol=symbol)
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=money_config(shown, money_headers, symbol))
+    grid(dashes(display), money_headers=money_headers, symbol=symbol, plain=plain)
     if total is not None and total > len(display):
         st.caption(t("table.showing", shown=number(len(display)), total=number(total)))
 
@@ -112,7 +164,9 @@ def show(frame: pd.DataFrame, *, labels: dict[str, str], money: list[str], symbo
     def display(rows: pd.DataFrame) -> pd.DataFrame:
         return money_columns(rows, money).rename(columns=labels)
 
-    show_display(display(frame), money_headers=[labels.get(c, c) for c in money], symbol=symbol, total=total_rows)
+    ids = [labels.get(c, c) for c in frame.columns if c == "id" or str(c).endswith("_id")]  # no grouping: 1234
+    show_display(display(frame), money_headers=[labels.get(c, c) for c in money], symbol=symbol, total=total_rows,
+                 plain=ids)
     if full is None:
         downloads(display(frame), filename=filename, key=key)
     elif callable(full):

@@ -61,7 +61,7 @@ def hidden_by_officer_chart(by_officer: pd.DataFrame, *, class_names: dict[str, 
         name = class_names.get(loan_class, loan_class)
         fig.add_bar(x=part.balance_cents / 100, y=order, orientation="h", name=name,
                     marker_color=CLASS_COLORS[loan_class], customdata=part.loan_count,
-                    hovertemplate=f"%{{y}}<br>{name}: {money_hover(symbol, 'x')} (%{{customdata}} {count_name})"
+                    hovertemplate=f"%{{y}}<br>{name}: {money_hover(symbol, 'x')} (%{{customdata:,d}} {count_name})"
                                   "<extra></extra>")
     fig.update_layout(barmode="stack", title=title, margin=LAYOUT["margin"], legend=LAYOUT["legend"],
                       height=max(300, 34 * len(order) + 120))

@@ -8,6 +8,7 @@ from components import frame, reference_forms, setup_checklist, store, today_vie
 from components.admin_forms import (create_user_form, edit_user_form, reset_password_form, settings_form,
                                     sign_out_user_form)
 from components.format import plain
+from components import tables
 from components.tables import dashes
 from components.i18n import label, t
 from components.import_views import import_section
@@ -33,8 +34,7 @@ with users_tab:
     officers = store.read(users.list_officer_choices, actor=viewer.actor)
     shown = accounts.assign(role=accounts.role.map(lambda r: label("role", r)),
                             cooperative=accounts.cooperative.fillna(t("frame.union")))
-    st.dataframe(dashes(shown.drop(columns=["id"]).rename(columns=lambda c: t(f"admin.col.{c}"))), hide_index=True,
-                 width="stretch")
+    tables.grid(dashes(shown.drop(columns=["id"]).rename(columns=lambda c: t(f"admin.col.{c}"))))
     create_col, edit_col = st.columns(2)
     with create_col:
         create_user_form(viewer, cooperatives[cooperatives.active.astype(bool)], officers)  # none deactivated

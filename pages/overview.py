@@ -2,8 +2,8 @@
 import streamlit as st
 
 from components import bulk_assign as unowned
-from components import charts, context, empty_state, filters, flow_views, frame, kpis, store
-from components.format import money, money_column, month, share
+from components import charts, context, empty_state, filters, flow_views, frame, kpis, store, tables
+from components.format import money, month, share
 from components.i18n import label, t
 from components.overview import cooperative_selection, kpi_row, largest_table, migration_months
 from components.report_views import report_button
@@ -89,9 +89,8 @@ if from_month < to_month:
                                         x_title=month(to_month), y_title=month(from_month), symbol=money_symbol),
                          key=f"chart.migration.{value}")
         table = matrix.rename(index=class_names, columns=class_names).rename_axis(index=t("overview.from_to"))
-        tab.dataframe(table / 100 if money_symbol else table, column_config={
-            c: st.column_config.NumberColumn(format=money_column(symbol, 0) if money_symbol else "%,d")
-            for c in table.columns})
+        tables.grid(table / 100 if money_symbol else table, money_headers=table.columns if money_symbol else (),
+                    symbol=symbol, decimals=0, container=tab, hide_index=False)
 
 st.subheader(t("unowned.title"), anchor=False)
 st.caption(t("unowned.help"))

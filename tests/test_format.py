@@ -109,3 +109,98 @@ def test_chart_builders_take_the_sessions_separators(monkeypatch):
     monkeypatch.setattr(i18n, "current_language", lambda: "zh")
     fig = charts.stacked_balances(pivot, names={}, colors={}, symbol="¥", title="t")
     assert fig.layout.separators == ".," and fig.layout.yaxis.tickprefix == "¥"
+
+
+@pytest.mark.parametrize(("ticks", "symbol", "per_tick", "zh"), [
+    ([0, 20_000_000, 40_000_000], "¥", False, ["¥0", "¥2,000万", "¥4,000万"]),            # one unit for the axis
+    ([0, 50_000_000, 100_000_000, 150_000_000], "¥", False, ["¥0", "¥0.5亿", "¥1亿", "¥1.5亿"]),
+    ([-5_000_000, 0, 5_000_000], None, False, ["-500万", "0", "500万"]),                   # counts, a negative tick
+    ([2_000, 4_000], "¥", False, ["¥2,000", "¥4,000"]),                                    # below 1万: the number
+    ([1_000_000, 10_000_000, 100_000_000], "¥", True, ["¥100万", "¥1,000万", "¥1亿"]),      # log axis: per tick
+])
+def test_chinese_axis_ticks_in_wan_and_yi(ticks, symbol, per_tick, zh):
+    from components.format import axis_ticks
+
+    assert axis_ticks(ticks, symbol=symbol, per_tick=per_tick, lang="zh") == zh
+
+
+def _in(monkeypatch, lang: str) -> None:
+    from components import i18n
+
+    monkeypatch.setattr(i18n, "current_language", lambda: lang)
+
+
+def test_chinese_money_axes_count_in_wan_and_yi_english_and_spanish_keep_plotly_ticks(monkeypatch):
+    import pandas as pd
+
+    from components import charts
+
+    # two months, stacked: 300,000 + 100,000 and 250,000 + 200,000 (cents) -> stacks of ¥4,000万 and ¥4,500万
+    pivot = pd.DataFrame({"substandard": [3_000_000_000, 2_500_000_000], "loss": [1_000_000_000, 2_000_000_000]},
+                         index=[dt.date(2026, 1, 1), dt.date(2026, 2, 1)])
+    _in(monkeypatch, "zh")
+    axis = charts.stacked_balances(pivot, names={}, colors={}, symbol="¥", title="t").layout.yaxis
+    shown = dict(zip(axis.tickvals, axis.ticktext))
+    assert axis.tickmode == "array" and max(axis.tickvals) >= 45_000_000     # the ticks reach the highest stack
+    assert shown[0] == "¥0" and shown[10_000_000] == "¥1,000万" and shown[40_000_000] == "¥4,000万"
+    assert all("M" not in text and "k" not in text for text in axis.ticktext)
+    for lang in ("en", "es"):
+        _in(monkeypatch, lang)
+        axis = charts.stacked_balances(pivot, names={}, colors={}, symbol="¥", title="t").layout.yaxis
+        assert axis.tickvals is None and axis.ticktext is None and axis.tickformat == "~s", lang
+
+
+def test_chinese_axes_of_horizontal_bars_waterfalls_counts_and_log_scales(monkeypatch):
+    import pandas as pd
+
+    from components import charts, flow_charts, officer_views
+    from components.decision_views import kind_status_chart
+    from domain.npl_flows import INFLOWS, OUTFLOWS, Movement
+
+    _in(monkeypatch, "zh")
+    ranked = pd.DataFrame({"coop": ["a", "b"], "npl": [12_000_000_000, 3_000_000_000]})   # ¥1.2亿 on the x axis
+    axis = charts.ranked_bars(ranked, category="coop", value="npl", change=None, symbol="¥", title="t",
+                              value_name="v").layout.xaxis
+    assert dict(zip(axis.tickvals, axis.ticktext))[100_000_000] == "¥1亿" and max(axis.tickvals) >= 120_000_000
+
+    # a waterfall rises above its opening and closing bars: opening 5,000万, +3,000万 in, -2,000万 out, closing 6,000万
+    terms = {"opening": 5_000_000_000, **{t: 0 for t in (*INFLOWS, *OUTFLOWS)}, "closing": 6_000_000_000}
+    terms[INFLOWS[0]], terms[OUTFLOWS[0]] = 3_000_000_000, 2_000_000_000
+    movement = Movement(**terms)
+    fig = flow_charts.waterfall(movement, names={k: k for k in terms}, symbol="¥", title="t")
+    assert max(fig.layout.yaxis.tickvals) >= 80_000_000 and "¥8,000万" in fig.layout.yaxis.ticktext
+    assert fig.data[0].text[0] == "¥50,000,000"
+
+    counts = pd.DataFrame({"kind": ["warning"], "status": ["approved"], "count": [25_000]})
+    axis = kind_status_chart(counts, kind_names={}, status_names={}, title="t").layout.yaxis
+    assert "2万" in axis.ticktext and "20k" not in axis.ticktext
+    small = counts.assign(count=[25])                                           # below 1万: Plotly's own ticks
+    assert kind_status_chart(small, kind_names={}, status_names={}, title="t").layout.yaxis.tickvals is None
+
+    table = pd.DataFrame({"officer_id": [1, 2], "officer": ["A", "B"], "recovered_cents": [1, 2],
+                          "target_cents": [200_000_000, 5_000_000_000], "recovery_rate": [0.5, 0.8],
+                          "laggard": [True, False]})
+    axis = officer_views.recovery_scatter(table, symbol="¥", title="t", x_title="x", y_title="y", laggard_name="l",
+                                          other_name="o", parity_name="p").layout.xaxis
+    assert {"¥200万", "¥1,000万", "¥5,000万"} <= set(axis.ticktext)
+
+
+def test_forecast_added_to_a_chinese_chart_gets_ticks_over_its_band(monkeypatch):
+    import pandas as pd
+
+    from components import charts, flow_charts
+
+    _in(monkeypatch, "zh")
+    pivot = pd.DataFrame({"npl": [1_000_000_000]}, index=[dt.date(2026, 1, 1)])       # ¥1,000万
+    fig = charts.stacked_balances(pivot, names={}, colors={}, symbol="¥", title="t")
+    months = [dt.date(2026, 2, 1)]
+    high = pd.Series([9_000_000_000], index=months)                                    # the band reaches ¥9,000万
+    fig = flow_charts.add_forecast(fig, high / 2, high / 4, high, last_actual=(dt.date(2026, 1, 1), 1_000_000_000),
+                                   symbol="¥", name="f", band_name="b")
+    assert max(fig.layout.yaxis.tickvals) >= 90_000_000
+    assert fig.data[-1].hovertemplate == "¥%{y:,.0f}"
+    _in(monkeypatch, "es")
+    fig = flow_charts.add_forecast(charts.stacked_balances(pivot, names={}, colors={}, symbol="¥", title="t"),
+                                   high / 2, high / 4, high, last_actual=(dt.date(2026, 1, 1), 1_000_000_000),
+                                   symbol="¥", name="f", band_name="b")
+    assert fig.data[-1].hovertemplate == f"%{{y:,.0f}}{NB}¥" and fig.layout.separators == ",."

@@ -160,3 +160,38 @@ def test_babel_extraction_finds_only_messages_of_the_catalogs():
     assert code_only == set(), f"ids in the code but not in the English catalog: {sorted(code_only)}"
     assert set(found) == _template_ids()
     assert len([m for m, p in found.items() if p != {"locales/en/LC_MESSAGES/messages.po"}]) > 500
+
+
+OPTION_WIDGETS = {"selectbox", "radio", "multiselect", "segmented_control", "pills", "select_slider"}
+
+
+def test_every_option_widget_keeps_codes_and_labels_them_with_format_func():
+    """Option values are language-independent codes and a ``format_func`` translates them: a value that is a
+    translated label would stop matching its options after a language switch."""
+    missing = []
+    for path in [*(ROOT / "pages").glob("*.py"), *(ROOT / "components").glob("*.py"), ROOT / "app.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    node.func.attr in OPTION_WIDGETS and not any(k.arg == "format_func" for k in node.keywords):
+                missing.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert missing == []
+
+
+def test_the_language_switch_writes_kept_choices_back_but_never_buttons_uploads_or_editors(monkeypatch):
+    import datetime as dt
+
+    from components import frame
+
+    state = {"lang": "es", "assets.filter.type": "building", "history.kinds": ["warning", "fine"], "page.month":
+             dt.date(2026, 10, 1), "months": 3, "form.submit": False, "overdue": True, "upload": None,
+             "editor": {"edited_rows": {}}, "uploads": [object()]}
+    written = []
+
+    class State(dict):
+        def __setitem__(self, key, value):
+            written.append(key)
+            super().__setitem__(key, value)
+
+    monkeypatch.setattr(frame.st, "session_state", State(state))
+    frame.relabel_kept_choices()
+    assert written == ["assets.filter.type", "history.kinds", "page.month", "months"]

@@ -365,6 +365,33 @@ def test_command_line_dry_run_and_errors(book, tmp_path, capsys):
     assert counts(engine)["loan_month"] == before["loan_month"] + 3
 
 
+def test_command_line_speaks_the_chosen_language(book, tmp_path, capsys, monkeypatch):
+    """--lang (or NPL_LANG) words the output as the import page does; a reason code stays beside its text."""
+    engine, ids = book
+    from scripts.import_data import main
+
+    url = engine.url.render_as_string(hide_password=False)
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_bytes(csv_bytes(HEADER, rows(ids)))
+    bad.write_bytes(_mutate(ids, 3, "loan_class", "excellent"))
+    assert main(["tape", str(bad), "--month", "2025-02", "--url", url, "--dry-run", "--lang", "es"]) == 1
+    out, err = capsys.readouterr()
+    assert "Fila" in out and "Clase desconocida" in out and "error.import.unknown_class" in out
+    assert "1 problema en 3 filas. No se escribió nada." in err
+    monkeypatch.setenv("NPL_LANG", "zh")
+    assert main(["tape", str(good), "--month", "2025-02", "--url", url, "--dry-run"]) == 0
+    assert "2025-02 的 3 行有效，尚未写入任何内容。" in capsys.readouterr().out
+    corrupt = tmp_path / "corrupt.xlsx"
+    corrupt.write_bytes(b"not a workbook")
+    assert main(["tape", str(corrupt), "--month", "2025-02", "--url", url, "--dry-run"]) == 1
+    assert "无法读取文件" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["assets", str(good), "--month", "2025-02", "--url", url, "--lang", "es"])
+    assert "--month solo se aplica a las cintas de préstamos" in capsys.readouterr().err
+    assert main(["tape", str(good), "--month", "2025-02", "--url", url, "--dry-run", "--lang", "en"]) == 0
+    assert "3 rows for 2025-02 are valid." in capsys.readouterr().out                    # --lang wins over NPL_LANG
+
+
 def _import_section_script() -> None:
     import streamlit as st
 

@@ -81,7 +81,7 @@ def test_the_command_line_needs_allow_shrink(engine, tmp_path):
     url = engine.url.render_as_string(hide_password=False)
     refused = _cli(str(path), "--month", "2026-10", "--url", url)
     assert refused.returncode == 1, refused.stderr
-    assert "3 of the 5 loans open in 2026-10 (60.0 %)" in refused.stdout and "--allow-shrink" in refused.stderr
+    assert "3 of the 5 loans open in 2026-10 (60.0%)" in refused.stdout and "--allow-shrink" in refused.stderr
     assert len(month_rows(engine, OCT)) == 10
     done = _cli(str(path), "--month", "2026-10", "--url", url, "--allow-shrink")
     assert done.returncode == 0, done.stderr
