@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from components.format import DASH, amount, money_column, number, share
+from components.format import DASH, amount, money_column, number, plotly_separators, share
 from components import store
 from components.i18n import t
 from data import export
@@ -121,6 +121,43 @@ def styled(data: pd.DataFrame | Styler, *, money_headers: Iterable[str] = (), sy
     return styler.format(formats, na_rep=DASH) if formats else styler
 
 
+def grid_formats(frame: pd.DataFrame, *, money_headers: Iterable[str] = (), symbol: str = "", decimals: int = 2,
+                 percent_headers: Iterable[str] = (), plain: Iterable[str] = ()) -> dict[str, str]:
+    """The grid's printf formats giving what ``styled`` writes, for a language whose separators are the grid's
+    ('1,234.5'): money with the symbol where the language puts it, percentages (values 0..100) with one decimal,
+    whole counts grouped, other numbers with two decimals; ``plain`` columns (ids, years) as they are."""
+    money_set, percent_set, plain_set = set(money_headers), set(percent_headers), set(plain)
+    formats = {}
+    for column in frame.columns:
+        values = frame[column]
+        if column in plain_set or not _counts(values):
+            continue
+        if column in money_set:
+            formats[column] = money_column(symbol, decimals)
+        elif column in percent_set:
+            formats[column] = "%.1f%%"
+        elif pd.api.types.is_integer_dtype(values) or bool((values.dropna() % 1 == 0).all()):
+            formats[column] = "%,.0f"
+        else:
+            formats[column] = "%,.2f"
+    return formats
+
+
+def _with_formats(config: dict, formats: dict[str, str]) -> dict:
+    """Column configs with these formats: a number column the page configured keeps its other settings; a column of
+    another kind (a progress bar, a link) keeps its own display."""
+    out = dict(config)
+    for header, fmt in formats.items():
+        column = out.get(header)
+        if column is None:
+            out[header] = st.column_config.NumberColumn(format=fmt)
+            continue
+        kind = column.get("type_config", {}) if isinstance(column, dict) else {}
+        if kind.get("type") == "number":
+            out[header] = {**column, "type_config": {**kind, "format": fmt}}
+    return out
+
+
 def _without_formats(config: dict, headers: set[str]) -> dict:
     """Column configs of the styled headers lose their ``format`` (Streamlit prefers a column config's format to
     the Styler's display value, and its format writes English separators)."""
@@ -142,6 +179,14 @@ def grid(data: pd.DataFrame | Styler, *, money_headers: Iterable[str] = (), symb
     if frame.size > int(pd.options.styler.render.max_elements):  # beyond what a Styler may render: plain numbers
         return (container or st).dataframe(frame, hide_index=hide_index, width=options.pop("width", "stretch"),
                                            column_config=column_config, placeholder=DASH, **options)
+    if not isinstance(data, Styler) and plotly_separators() == ".,":
+        # the grid's own formats already write numbers this language's way (en, zh): no Styler, whose rendering of
+        # every cell costs 20-50 ms a table at each rerun
+        config = _with_formats(column_config or {}, grid_formats(frame, money_headers=money_headers, symbol=symbol,
+                                                                  decimals=decimals, percent_headers=percent_headers,
+                                                                  plain=plain))
+        return (container or st).dataframe(frame, hide_index=hide_index, width=options.pop("width", "stretch"),
+                                           column_config=config, placeholder=DASH, **options)
     shown = styled(data, money_headers=money_headers, symbol=symbol, decimals=decimals,
                    percent_headers=percent_headers, plain=plain)
     formatted = {c for c in shown.data.columns if c not in set(plain) and _counts(shown.data[c])}
