@@ -153,3 +153,21 @@ def fresh_pg_url() -> str:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def server(demo_db_url):
+    """The real app server (``streamlit run``) on the shared demo database, for a module of browser tests."""
+    from tests.browser_support import running_server
+
+    with running_server(demo_db_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright, for a module of browser tests."""
+    from tests.browser_support import chromium
+
+    with chromium() as instance:
+        yield instance

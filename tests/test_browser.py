@@ -6,7 +6,7 @@ import pytest
 
 from domain.roles import pages_for
 from tests.apptest_support import ROOT
-from tests.browser_support import chromium, running_server, settle, sign_in
+from tests.browser_support import settle, sign_in
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -15,18 +15,6 @@ NAV_TITLES = {"today": "Today", "overview": "NPL overview", "officers": "Officer
               "decisions": "Reviews & decisions", "audit": "Audit trail", "admin": "Administration"}
 ROLE_OF = {"director": "director", "supervisor": "supervisor", "supervisor_c1": "supervisor", "officer": "officer",
            "auditor": "auditor", "admin": "admin"}
-
-
-@pytest.fixture(scope="module")
-def server(demo_db_url):
-    with running_server(demo_db_url) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as instance:
-        yield instance
 
 
 @pytest.mark.parametrize("username", list(ROLE_OF))

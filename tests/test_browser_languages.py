@@ -10,24 +10,12 @@ import pytest
 from components.i18n import LANGUAGES, translate
 from domain.roles import pages_for
 from tests.apptest_support import ROOT
-from tests.browser_support import chromium, running_server, settle, sign_in
+from tests.browser_support import settle, sign_in
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "artifacts" / "screenshots"
 #: demo user -> role; together they are allowed every page
 USERS = {"director": "director", "officer": "officer", "admin": "admin"}
-
-
-@pytest.fixture(scope="module")
-def server(demo_db_url):
-    with running_server(demo_db_url) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as instance:
-        yield instance
 
 
 def test_the_users_below_open_every_page():

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser_support import chromium, running_server, settle, sign_in
+from tests.browser_support import settle, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -15,18 +15,6 @@ pytestmark = pytest.mark.browser
 FOLLOW = {"director": ("section=queue", "decisions"), "supervisor": ("show=overdue", "officers"),
           "supervisor_c1": ("show=overdue", "officers"), "officer": ("show=idle", "my_record"),
           "auditor": ("audit?from=", "audit"), "admin": ("users=no_cooperative", "admin")}
-
-
-@pytest.fixture(scope="module")
-def server(demo_db_url):
-    with running_server(demo_db_url) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as instance:
-        yield instance
 
 
 @pytest.mark.parametrize("username", list(FOLLOW))
