@@ -79,8 +79,8 @@ def dashes(frame: pd.DataFrame) -> pd.DataFrame:
             present = values.dropna()
             with_time = bool(((present - present.dt.normalize()) != pd.Timedelta(0)).any())
             text = values.dt.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d").astype(object)
-        else:
-            text = values.astype(object)
+        else:  # a date or number object among the gaps is written as text too: one type per column for Arrow
+            text = values.map(lambda v: v if isinstance(v, str) else str(v), na_action="ignore").astype(object)
         out[column] = text.where(values.notna(), DASH).astype(object)
     return out
 
