@@ -116,3 +116,16 @@ def test_shown_tables_keep_ids_ungrouped():
     at = AppTest.from_function(script).run(timeout=30)
     display = pa.ipc.open_stream(at.dataframe[0].proto.arrow_data.styler.display_values).read_all().to_pandas()
     assert list(display.iloc[0]) == ["12345", "12.345", f"1.234.567,89{NB}¥"]
+
+
+def test_dashes_write_dates_among_gaps_as_text_so_arrow_takes_the_column():
+    """A column of date objects with gaps (the assets register's 'Appraised on') became dates and dashes mixed,
+    which Arrow refused before Streamlit retried it as text (a traceback in the log at each view)."""
+    import datetime as dt
+
+    from components.tables import dashes
+
+    frame = pd.DataFrame({"Appraised on": [dt.date(2026, 3, 5), None], "Count": [1, 2]})
+    out = dashes(frame)
+    assert list(out["Appraised on"]) == ["2026-03-05", "—"]
+    assert pa.Table.from_pandas(out).column("Appraised on").type == pa.string()
