@@ -177,6 +177,24 @@ def list_accountability_gaps(session: Session, *, scope: Scope, today: dt.date, 
     return frame.astype({"target_cents": "int64", "recovered_cents": "int64"})
 
 
+def remaining_cents_sql(target, recovered):
+    """SQL twin of domain.today.remaining_cents: target minus recovered, never negative."""
+    return case((target > recovered, target - recovered), else_=literal(0))
+
+
+def gap_totals(session: Session, *, scope: Scope, today: dt.date, segment: str | None = None) -> tuple[int, int]:
+    """(count, amount still to recover in cents) of list_accountability_gaps without a limit, summed in SQL.
+
+    The Today page read the whole gap list with its names to count it and sum ``remaining_cents`` in Python:
+    every behind assignment of the union at each sign-in (it grows with the book).
+    """
+    stmt = _gap_where(session, scope, today,
+                      select(func.count(), func.coalesce(func.sum(remaining_cents_sql(
+                          Assignment.target_cents, recovered_cents_expr())), 0)).select_from(Assignment), segment)
+    count, cents = session.execute(stmt).one()
+    return int(count), int(cents)
+
+
 def count_accountability_gaps(session: Session, *, scope: Scope, today: dt.date, segment: str | None = None) -> int:
     """How many rows list_accountability_gaps would give without a limit."""
     return sum(gap_counts(session, scope=scope, today=today, segment=segment).values())
