@@ -3,8 +3,9 @@
 The lists the Today page's deadline items link to (officers page for supervisors, the officer's own record),
 and their totals. Deadline statuses come from ``data.officers.deadline_status_sql`` (the SQL twin of
 ``domain.assignments.deadline_status``) with the window as its "due soon" days, recovered from
-``data.officers.recovered_cents_expr``; the amount at stake is ``domain.today.remaining_cents``. Scoped in SQL
-like every read (an officer sees their own assignments only).
+``data.officers.recovered_cents_expr``; the amount at stake is ``domain.today.remaining_cents`` (summed in SQL by
+its twin ``data.officers.remaining_cents_sql`` for the totals). Scoped in SQL like every read (an officer sees
+their own assignments only).
 """
 from __future__ import annotations
 
