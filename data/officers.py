@@ -223,16 +223,21 @@ def gap_counts(session: Session, *, scope: Scope, today: dt.date, segment: str |
 
 def on_time_by_deadline_month(session: Session, *, scope: Scope, today: dt.date,
                               officer_id: int | None = None, segment: str | None = None) -> pd.DataFrame:
-    """Assignments with a deadline up to ``today`` by month of deadline x status: month, status, count."""
-    year, month_no = extract("year", Assignment.deadline), extract("month", Assignment.deadline)
+    """Assignments with a deadline up to ``today`` by month of deadline x status: month, status, count.
+
+    Counted by deadline day in SQL (in the order of assignment(deadline, ...), without a date function per
+    row), then by month here: a few thousand day rows instead of extracting the year and month of every one of
+    110,000 assignments at 1,000,000 loans.
+    """
     status = deadline_status_sql(today)
-    stmt = (select(year, month_no, status, func.count()).where(Assignment.deadline <= today)
-            .group_by(year, month_no, status))
+    stmt = (select(Assignment.deadline, status, func.count()).where(Assignment.deadline <= today)
+            .group_by(Assignment.deadline, status))
     if officer_id is not None:
         stmt = stmt.where(Assignment.officer_id == officer_id)
-    frame = to_frame(session, _in_segment(session, _assignment_scope(stmt, scope), segment),
-                     ["year", "month_no", "status", "count"])
-    frame["month"] = [dt.date(int(y), int(m), 1) for y, m in zip(frame.year, frame.month_no)]
+    days = to_frame(session, _in_segment(session, _assignment_scope(stmt, scope), segment),
+                    ["deadline", "status", "count"])
+    days["month"] = [dt.date(d.year, d.month, 1) for d in days.deadline]
+    frame = days.groupby(["month", "status"], as_index=False, sort=True)["count"].sum()
     return frame[["month", "status", "count"]].astype({"count": "int64"})
 
 
