@@ -3,8 +3,9 @@
 The lists the Today page's deadline items link to (officers page for supervisors, the officer's own record),
 and their totals. Deadline statuses come from ``data.officers.deadline_status_sql`` (the SQL twin of
 ``domain.assignments.deadline_status``) with the window as its "due soon" days, recovered from
-``data.officers.recovered_cents_expr``; the amount at stake is ``domain.today.remaining_cents``. Scoped in SQL
-like every read (an officer sees their own assignments only).
+``data.officers.recovered_cents_expr``; the amount at stake is ``domain.today.remaining_cents`` (summed in SQL by
+its twin ``data.officers.remaining_cents_sql`` for the totals). Scoped in SQL like every read (an officer sees
+their own assignments only).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from data.frames import frame as to_frame
 from data.models import Assignment, Borrower, CollectionAction, Cooperative, Loan, Officer
-from data.officers import deadline_status_sql, recovered_cents_expr
+from data.officers import deadline_status_sql, recovered_cents_expr, remaining_cents_sql
 from data.scoping import scoped
 from domain.assignments import DUE_SOON, OPEN, OVERDUE
 from domain.scope import Scope
@@ -37,17 +38,19 @@ def _last_action():
             .correlate(Assignment).scalar_subquery())
 
 
-def _select(columns, *, scope: Scope, kind: str, today: dt.date, days: int):
+def _select(columns, *, scope: Scope, kind: str, today: dt.date, days: int, with_names: bool = True):
     """Open assignments of one kind: DUE within ``days`` days, LATE (past the deadline), or IDLE (no collection
-    action, or none since the assignment day, for ``days`` days)."""
+    action, or none since the assignment day, for ``days`` days). ``with_names`` joins what the list shows
+    (the totals need none: every assignment has its officer, cooperative, loan and borrower)."""
     if kind not in KINDS:
         raise ValueError(f"unknown list: {kind}")
-    stmt = (select(*columns).select_from(Assignment)
-            .join(Officer, Officer.id == Assignment.officer_id)
-            .join(Cooperative, Cooperative.id == Assignment.cooperative_id)
-            .join(Loan, Loan.id == Assignment.loan_id)
-            .join(Borrower, Borrower.id == Loan.borrower_id)
-            .where(Assignment.outcome == OPEN))
+    stmt = select(*columns).select_from(Assignment)
+    if with_names:
+        stmt = (stmt.join(Officer, Officer.id == Assignment.officer_id)
+                .join(Cooperative, Cooperative.id == Assignment.cooperative_id)
+                .join(Loan, Loan.id == Assignment.loan_id)
+                .join(Borrower, Borrower.id == Loan.borrower_id))
+    stmt = stmt.where(Assignment.outcome == OPEN)
     if kind == DUE:
         stmt = stmt.where(deadline_status_sql(today, due_soon_days=days) == DUE_SOON)
     elif kind == LATE:
@@ -78,7 +81,8 @@ def list_open(session: Session, *, scope: Scope, kind: str, today: dt.date, days
 
 def totals(session: Session, *, scope: Scope, kind: str, today: dt.date, days: int) -> tuple[int, int]:
     """(count, amount still to recover in cents) of ``list_open`` without a limit."""
-    rows = _select([Assignment.target_cents.label("target_cents"), recovered_cents_expr().label("recovered_cents")],
-                   scope=scope, kind=kind, today=today, days=days).subquery()
-    pairs = session.execute(select(rows.c.target_cents, rows.c.recovered_cents)).all()  # summed by the one rule
-    return len(pairs), sum(remaining_cents(t, r) for t, r in pairs)
+    stmt = _select([func.count(), func.coalesce(func.sum(remaining_cents_sql(Assignment.target_cents,
+                                                                          recovered_cents_expr())), 0)],
+                   scope=scope, kind=kind, today=today, days=days, with_names=False)
+    count, cents = session.execute(stmt).one()
+    return int(count), int(cents)

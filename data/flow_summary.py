@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, case, delete, func, insert, literal, select, union_all
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import case, delete, func, insert, literal, select
+from sqlalchemy.orm import Session
 
 from data.models import CollectionAction, Loan, LoanMonth, NplFlowMonth, Setting
 from domain.classes import CLOSED_LOAN, NEW_LOAN
@@ -32,25 +32,29 @@ def _segment(cutoff: dt.date):
 
 
 def flow_select(month: dt.date, cutoff: dt.date):
-    """SELECT of the month's npl_flow_month rows from loan_month and collection_action."""
-    before = previous_month(month)
-    a, b = aliased(LoanMonth), aliased(LoanMonth)
-    zero = literal(0)
-    provisioned = case((b.provision_cents.is_(None), zero), else_=b.outstanding_cents)
-    stayed = (select(a.loan_id, a.cooperative_id, a.loan_class.label("from_class"), b.loan_class.label("to_class"),
-                     a.outstanding_cents.label("opening"), b.outstanding_cents.label("closing"),
-                     b.written_off_cents.label("written_off"), func.coalesce(b.provision_cents, 0).label("provision"),
-                     provisioned.label("provisioned"))
-              .join(b, and_(b.loan_id == a.loan_id, b.month == month)).where(a.month == before))
-    closed = (select(a.loan_id, a.cooperative_id, a.loan_class, literal(CLOSED_LOAN), a.outstanding_cents, zero,
-                     zero, zero, zero)
-              .outerjoin(b, and_(b.loan_id == a.loan_id, b.month == month))
-              .where(a.month == before, b.loan_id.is_(None)))
-    new = (select(b.loan_id, b.cooperative_id, literal(NEW_LOAN), b.loan_class, zero, b.outstanding_cents,
-                  b.written_off_cents, func.coalesce(b.provision_cents, 0), provisioned)
-           .outerjoin(a, and_(a.loan_id == b.loan_id, a.month == before))
-           .where(b.month == month, a.loan_id.is_(None)))
-    moves = union_all(stayed, closed, new).subquery()
+    """SELECT of the month's npl_flow_month rows from loan_month and collection_action.
+
+    Both months are read in one pass grouped by loan (data.aggregates.month_pair_select): a loan with a row in
+    both carries the month before's class and balance as opening and this month's as closing; one only this
+    month comes from 'new' (opening 0), one only the month before goes to 'closed' (closing and the month's
+    write-off and provisions 0).
+    """
+    from data.aggregates import month_pair_select  # data.aggregates calls this module: imported when used
+
+    lm = LoanMonth
+    pair = month_pair_select(previous_month(month), month, ("written_off", lm.written_off_cents),
+                             ("provision", func.coalesce(lm.provision_cents, 0)),
+                             ("provisioned", case((lm.provision_cents.is_(None), literal(0)),
+                                                  else_=lm.outstanding_cents))).subquery()
+    had = pair.c.a_class.is_not(None)
+    cooperative = func.coalesce(pair.c.a_coop, pair.c.b_coop)
+    from_class = func.coalesce(pair.c.a_class, literal(NEW_LOAN))
+    to_class = func.coalesce(pair.c.b_class, literal(CLOSED_LOAN))
+    opening = case((had, pair.c.a_cents), else_=literal(0))
+
+    def this_month(column):
+        return func.coalesce(column, 0)
+
     is_disposal = CollectionAction.method == ASSET_DISPOSAL
     cash = (select(CollectionAction.loan_id,
                    func.sum(case((is_disposal, 0), else_=CollectionAction.recovered_cents)).label("collected"),
@@ -58,14 +62,14 @@ def flow_select(month: dt.date, cutoff: dt.date):
             .where(CollectionAction.action_date.between(month, month_end(month)))
             .group_by(CollectionAction.loan_id).subquery())
     segment = _segment(cutoff)
-    group = (literal(month).label("month"), moves.c.cooperative_id, segment.label("segment"), moves.c.from_class,
-             moves.c.to_class)
-    return (select(*group, func.count(), func.sum(moves.c.opening), func.sum(moves.c.closing),
+    return (select(literal(month).label("month"), cooperative, segment.label("segment"), from_class, to_class,
+                   func.count(), func.sum(opening), func.sum(this_month(pair.c.b_cents)),
                    func.coalesce(func.sum(cash.c.collected), 0), func.coalesce(func.sum(cash.c.foreclosed), 0),
-                   func.sum(moves.c.written_off), func.sum(moves.c.provision), func.sum(moves.c.provisioned))
-            .join(Loan, Loan.id == moves.c.loan_id)
-            .outerjoin(cash, cash.c.loan_id == moves.c.loan_id)
-            .group_by(moves.c.cooperative_id, segment, moves.c.from_class, moves.c.to_class))
+                   func.sum(this_month(pair.c.written_off)), func.sum(this_month(pair.c.provision)),
+                   func.sum(this_month(pair.c.provisioned)))
+            .join(Loan, Loan.id == pair.c.loan_id)
+            .outerjoin(cash, cash.c.loan_id == pair.c.loan_id)
+            .group_by(cooperative, segment, from_class, to_class))
 
 
 def rebuild_flow_month(session: Session, month: dt.date, *, cutoff: dt.date | None = None) -> None:

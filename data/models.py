@@ -100,6 +100,10 @@ class LoanMonth(Base):
         CheckConstraint("loan_class IN ('normal', 'special_mention', 'substandard', 'doubtful', 'loss')",
                         name="loan_class"),
         Index("ix_loan_month_month_coop_class", "month", "cooperative_id", "loan_class"),
+        # covering index of a month's loans by class and balance: the month's NPLs, largest first, are read from
+        # the index alone (largest_npls, the NPLs with no named person; migration 0017)
+        Index("ix_loan_month_month_class_balance", "month", "loan_class", "outstanding_cents", "loan_id",
+              "cooperative_id", "days_past_due"),
     )
     loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), primary_key=True)
     month: Mapped[Month] = mapped_column(primary_key=True)
@@ -120,7 +124,13 @@ class Assignment(Base):
                       CheckConstraint("deadline > assigned_on", name="deadline_after_assignment"),
                       Index("ix_assignment_officer_outcome", "officer_id", "outcome"),
                       Index("ix_assignment_outcome_loan", "outcome", "loan_id"),
-                      Index("ix_assignment_outcome_deadline", "outcome", "deadline"))
+                      Index("ix_assignment_outcome_deadline", "outcome", "deadline"),
+                      # covering indexes of the officer figures by deadline status (migration 0017): per officer
+                      # (data.officers.assignments_by_status) and per deadline month (on_time_by_deadline_month)
+                      Index("ix_assignment_officer_status", "officer_id", "outcome", "deadline", "closed_on",
+                            "cooperative_id", "target_cents", "recovered_cents"),
+                      Index("ix_assignment_deadline_status", "deadline", "outcome", "closed_on", "officer_id",
+                            "cooperative_id"))
     id: Mapped[IntPK]
     source_id: Mapped[str | None] = mapped_column(String(40), nullable=True, unique=True, index=True)  # the import's id
     loan_id: Mapped[int] = fk("loan.id")
@@ -142,7 +152,9 @@ class CollectionAction(Base):
     __table_args__ = (CheckConstraint("recovered_cents >= 0", name="recovered_not_negative"),
                       CheckConstraint("cost_cents >= 0", name="cost_not_negative"),
                       Index("ix_collection_action_coop_date", "cooperative_id", "action_date"),
-                      Index("ix_collection_action_action_date", "action_date"))
+                      Index("ix_collection_action_action_date", "action_date"),
+                      # an assignment's last action day from the index alone (data.deadlines, idle; migration 0017)
+                      Index("ix_collection_action_assignment_date", "assignment_id", "action_date"))
     id: Mapped[IntPK]
     source_id: Mapped[str | None] = mapped_column(String(40), nullable=True, unique=True, index=True)
     loan_id: Mapped[int] = fk("loan.id")

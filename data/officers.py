@@ -109,20 +109,33 @@ def assignments_by_status(session: Session, *, scope: Scope, today: dt.date, mon
                           officer_id: int | None = None, segment: str | None = None) -> pd.DataFrame:
     """Assignments per officer x deadline status on ``today``: count, target, recovered, and the balance at
     ``month`` of the loans of open assignments (0 for closed ones: only the open balance is shown, and looking
-    up every closed assignment's loan doubled the read's time at 1,000,000 loans)."""
+    up every closed assignment's loan doubled the read's time at 1,000,000 loans).
+
+    Open and closed assignments are read apart (their statuses never meet): the closed ones need no loan_month
+    row, and the open ones look their balance up in loan order (``ORDER BY loan_id`` makes SQLite walk
+    assignment(outcome, loan_id), so the lookups in loan_month's primary key come in key order: 3x faster at
+    1,000,000 loans than in deadline order).
+    """
     status = deadline_status_sql(today)
-    rows = (select(Assignment.officer_id, status.label("status"), Assignment.target_cents,
-                   recovered_cents_expr().label("recovered_cents"),
-                   func.coalesce(LoanMonth.outstanding_cents, 0).label("balance_cents"))
-            .outerjoin(LoanMonth, and_(_balance_join(month), Assignment.outcome == OPEN)))
-    if officer_id is not None:
-        rows = rows.where(Assignment.officer_id == officer_id)
-    rows = _in_segment(session, _assignment_scope(rows, scope), segment).subquery()
-    stmt = (select(rows.c.officer_id, rows.c.status, func.count(), func.sum(rows.c.target_cents),
-                   func.sum(rows.c.recovered_cents), func.sum(rows.c.balance_cents))
-            .group_by(rows.c.officer_id, rows.c.status))
-    frame = to_frame(session, stmt, ["officer_id", "status", "count", "target_cents", "recovered_cents",
-                                   "balance_cents"])
+
+    def restricted(stmt):
+        if officer_id is not None:
+            stmt = stmt.where(Assignment.officer_id == officer_id)
+        return _in_segment(session, _assignment_scope(stmt, scope), segment)
+
+    rows = restricted(select(Assignment.officer_id, status.label("status"), Assignment.target_cents,
+                             recovered_cents_expr().label("recovered_cents"),
+                             func.coalesce(LoanMonth.outstanding_cents, 0).label("balance_cents"))
+                      .outerjoin(LoanMonth, _balance_join(month))
+                      .where(Assignment.outcome == OPEN).order_by(Assignment.loan_id)).subquery()
+    open_ = (select(rows.c.officer_id, rows.c.status, func.count(), func.sum(rows.c.target_cents),
+                    func.sum(rows.c.recovered_cents), func.sum(rows.c.balance_cents))
+             .group_by(rows.c.officer_id, rows.c.status))
+    closed = restricted(select(Assignment.officer_id, status, func.count(), func.sum(Assignment.target_cents),
+                               func.sum(recovered_cents_expr()), literal(0))
+                        .where(Assignment.outcome != OPEN).group_by(Assignment.officer_id, status))
+    columns = ["officer_id", "status", "count", "target_cents", "recovered_cents", "balance_cents"]
+    frame = pd.concat([to_frame(session, stmt, columns) for stmt in (open_, closed)], ignore_index=True)
     return frame.astype({c: "int64" for c in ("count", "target_cents", "recovered_cents", "balance_cents")})
 
 
@@ -177,6 +190,24 @@ def list_accountability_gaps(session: Session, *, scope: Scope, today: dt.date, 
     return frame.astype({"target_cents": "int64", "recovered_cents": "int64"})
 
 
+def remaining_cents_sql(target, recovered):
+    """SQL twin of domain.today.remaining_cents: target minus recovered, never negative."""
+    return case((target > recovered, target - recovered), else_=literal(0))
+
+
+def gap_totals(session: Session, *, scope: Scope, today: dt.date, segment: str | None = None) -> tuple[int, int]:
+    """(count, amount still to recover in cents) of list_accountability_gaps without a limit, summed in SQL.
+
+    The Today page read the whole gap list with its names to count it and sum ``remaining_cents`` in Python:
+    every behind assignment of the union at each sign-in (it grows with the book).
+    """
+    stmt = _gap_where(session, scope, today,
+                      select(func.count(), func.coalesce(func.sum(remaining_cents_sql(
+                          Assignment.target_cents, recovered_cents_expr())), 0)).select_from(Assignment), segment)
+    count, cents = session.execute(stmt).one()
+    return int(count), int(cents)
+
+
 def count_accountability_gaps(session: Session, *, scope: Scope, today: dt.date, segment: str | None = None) -> int:
     """How many rows list_accountability_gaps would give without a limit."""
     return sum(gap_counts(session, scope=scope, today=today, segment=segment).values())
@@ -192,16 +223,21 @@ def gap_counts(session: Session, *, scope: Scope, today: dt.date, segment: str |
 
 def on_time_by_deadline_month(session: Session, *, scope: Scope, today: dt.date,
                               officer_id: int | None = None, segment: str | None = None) -> pd.DataFrame:
-    """Assignments with a deadline up to ``today`` by month of deadline x status: month, status, count."""
-    year, month_no = extract("year", Assignment.deadline), extract("month", Assignment.deadline)
+    """Assignments with a deadline up to ``today`` by month of deadline x status: month, status, count.
+
+    Counted by deadline day in SQL (in the order of assignment(deadline, ...), without a date function per
+    row), then by month here: a few thousand day rows instead of extracting the year and month of every one of
+    110,000 assignments at 1,000,000 loans.
+    """
     status = deadline_status_sql(today)
-    stmt = (select(year, month_no, status, func.count()).where(Assignment.deadline <= today)
-            .group_by(year, month_no, status))
+    stmt = (select(Assignment.deadline, status, func.count()).where(Assignment.deadline <= today)
+            .group_by(Assignment.deadline, status))
     if officer_id is not None:
         stmt = stmt.where(Assignment.officer_id == officer_id)
-    frame = to_frame(session, _in_segment(session, _assignment_scope(stmt, scope), segment),
-                     ["year", "month_no", "status", "count"])
-    frame["month"] = [dt.date(int(y), int(m), 1) for y, m in zip(frame.year, frame.month_no)]
+    days = to_frame(session, _in_segment(session, _assignment_scope(stmt, scope), segment),
+                    ["deadline", "status", "count"])
+    days["month"] = [dt.date(d.year, d.month, 1) for d in days.deadline]
+    frame = days.groupby(["month", "status"], as_index=False, sort=True)["count"].sum()
     return frame[["month", "status", "count"]].astype({"count": "int64"})
 
 
@@ -335,16 +371,24 @@ def list_assignable_npls(session: Session, *, scope: Scope, month: dt.date, segm
     officer is still active."""
     segment_col = segment_expr(get_settings(session).segment_cutoff)
     originator = aliased(Officer)
-    columns = [Loan.id, Loan.contract_no, Borrower.name, LoanMonth.cooperative_id, Cooperative.name,
-               LoanMonth.loan_class, LoanMonth.outstanding_cents, LoanMonth.days_past_due, Loan.issue_date,
-               segment_col, Loan.officer_id, originator.name, originator.active, originator.cooperative_id]
-    stmt = (_unowned_select(session, columns, scope=scope, month=month, segment=segment)
-            .join(Borrower, Borrower.id == Loan.borrower_id)
-            .join(Cooperative, Cooperative.id == LoanMonth.cooperative_id)
-            .join(originator, originator.id == Loan.officer_id)
-            .order_by(LoanMonth.outstanding_cents.desc(), Loan.id))
+    # the rows are chosen (sorted, limited) on loan_month alone, then joined to the names they show: joining
+    # every unowned NPL of the month before the sort grew with the book
+    chosen = _unowned_select(session, [LoanMonth.loan_id, LoanMonth.cooperative_id, LoanMonth.loan_class,
+                                       LoanMonth.outstanding_cents, LoanMonth.days_past_due],
+                             scope=scope, month=month, segment=segment, with_loan=False)
+    chosen = chosen.order_by(LoanMonth.outstanding_cents.desc(), LoanMonth.loan_id)
     if limit is not None:
-        stmt = stmt.limit(limit)
+        chosen = chosen.limit(limit)
+    chosen = chosen.subquery("chosen")
+    stmt = (select(Loan.id, Loan.contract_no, Borrower.name, chosen.c.cooperative_id, Cooperative.name,
+                   chosen.c.loan_class, chosen.c.outstanding_cents, chosen.c.days_past_due, Loan.issue_date,
+                   segment_col, Loan.officer_id, originator.name, originator.active, originator.cooperative_id)
+            .select_from(chosen)
+            .join(Loan, Loan.id == chosen.c.loan_id)
+            .join(Borrower, Borrower.id == Loan.borrower_id)
+            .join(Cooperative, Cooperative.id == chosen.c.cooperative_id)
+            .join(originator, originator.id == Loan.officer_id)
+            .order_by(chosen.c.outstanding_cents.desc(), chosen.c.loan_id))
     frame = to_frame(session, stmt, ["loan_id", "contract_no", "borrower", "cooperative_id", "cooperative",
                                      "loan_class", "balance_cents", "days_past_due", "issue_date", "segment",
                                      "originator_id", "originator", "originator_active",

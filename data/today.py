@@ -1,9 +1,9 @@
 """What needs a user today: each item of their role (domain.today.ROLE_ITEMS) with its count, amount and link.
 
 Every figure is read by the function that already defines it, with the user's own scope: the accountability
-gap (data.officers.list_accountability_gaps), NPLs with no named person (data.officers.unowned_npl_totals),
-asset deadlines (data.assets.deadline_totals, on domain.asset_ageing's thresholds), hidden NPLs
-(data.warnings.list_hidden_npls), the approval queue and decisions (data.decisions), audit rows
+gap (data.officers.gap_totals, the totals of list_accountability_gaps), NPLs with no named person
+(data.officers.unowned_npl_totals), asset deadlines (data.assets.deadline_totals, on domain.asset_ageing's
+thresholds), hidden NPLs (data.warnings.list_hidden_npls), the approval queue and decisions (data.decisions), audit rows
 (data.audit_trail), users (data.users.list_). The Today page and the e-mailed digest both call ``for_user``,
 so the page and the mail always say the same.
 """
@@ -65,9 +65,8 @@ def _assets_due(session: Session, scope: Scope, today: dt.date, settings: Settin
 
 
 def _gap(session: Session, scope: Scope, today: dt.date) -> Item:
-    gaps = officers.list_accountability_gaps(session, scope=scope, today=today, limit=None)
-    at_stake = sum(rules.remaining_cents(t, r) for t, r in zip(gaps.target_cents, gaps.recovered_cents))
-    return Item(rules.GAP, len(gaps), int(at_stake), Link.to("officers", coop=_coop(scope), show="gaps"))
+    count, at_stake = officers.gap_totals(session, scope=scope, today=today)
+    return Item(rules.GAP, count, at_stake, Link.to("officers", coop=_coop(scope), show="gaps"))
 
 
 def _deadline(session: Session, scope: Scope, today: dt.date, key: str, kind: str, days: int, page: str) -> Item:

@@ -154,6 +154,33 @@ def test_the_approval_queue_pages_through_every_pending_decision(book):
         assert narrowed.amount_cents.tolist() == [9_000]
 
 
+def test_the_totals_summed_in_sql_equal_the_lists_summed_by_the_rule(book):
+    """gap_totals and deadlines.totals sum remaining_cents in SQL: the same figures as the unbounded lists summed
+    in Python by domain.today.remaining_cents, an assignment recovered beyond its target counting 0."""
+    from data import officers
+    from data.models import Assignment, Loan, Officer
+    from tests import factory as f
+
+    engine, ids = book
+    with transaction(engine) as s:  # L2's officer overshoots a passed deadline: overdue, in the gap, 0 at stake
+        loan = s.scalars(select(Loan).order_by(Loan.id)).all()[1]
+        officer = s.get(Officer, loan.officer_id)
+        over = f.assignment(s, loan, officer, dt.date(2026, 2, 1), 10_000, dt.date(2026, 11, 10))
+        f.action(s, loan, officer, dt.date(2026, 3, 1), 25_000, assignment_row=over)
+        assert s.scalar(select(Assignment.recovered_cents).where(Assignment.id == over.id)) == 25_000
+    with transaction(engine) as s:
+        for scope in (Scope.union(), Scope.cooperative(ids["A"]), Scope.cooperative(ids["B"])):
+            gaps = officers.list_accountability_gaps(s, scope=scope, today=TODAY, limit=None)
+            expected = (len(gaps), sum(rules.remaining_cents(t, r) for t, r in zip(gaps.target_cents,
+                                                                                    gaps.recovered_cents)))
+            assert officers.gap_totals(s, scope=scope, today=TODAY) == expected
+            for kind, days in ((deadlines.DUE, 30), (deadlines.LATE, 0), (deadlines.IDLE, 30)):
+                rows = deadlines.list_open(s, scope=scope, kind=kind, today=TODAY, days=days, limit=None)
+                assert deadlines.totals(s, scope=scope, kind=kind, today=TODAY, days=days) == (
+                    len(rows), int(rows.remaining_cents.sum()))
+        assert officers.gap_totals(s, scope=Scope.union(), today=TODAY) == (2, 50_000)  # asg3 + the overshoot
+
+
 # --- the rules ---------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("target, recovered, expected", [(80_000, 30_000, 50_000), (100, 100, 0), (100, 250, 0),
                                                          (0, 0, 0)])
