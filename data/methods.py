@@ -15,13 +15,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Date, Integer, cast, func, literal, literal_column, or_, select, true
+from sqlalchemy import Date, Integer, case, cast, func, literal, literal_column, or_, select, true
 from sqlalchemy.orm import Session
 
 from data.aggregates import segment_expr
 from data.frames import frame as to_frame
 from data.models import (Assignment, Borrower, CollectionAction, Cooperative, LegalCase, Loan, LoanMonth,
-                         RecoveryMonth, Village)
+                         MethodMonth, MethodRecoveryDays, RecoveryMonth, Village)
 from data.recoveries import whole_months
 from data.scoping import scoped
 from data.settings import get as get_settings
@@ -159,8 +159,47 @@ def loans_worked(session: Session, *, scope: Scope, first_day: dt.date, last_day
 
 def method_groups(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date,
                   segment: str | None = None) -> mf.MethodGroups:
-    """Every figure of the methods page (domain.method_figures.groups of loans_worked), small enough to cache."""
+    """Every figure of the methods page (domain.method_figures.groups of loans_worked), small enough to cache.
+
+    A period of whole months seen by the whole union or one cooperative reads the methods summary
+    (data.method_summary: rows bounded by months, not loans); an officer (whose figures count only their own
+    actions), several cooperatives or a partial month read the actions through loans_worked.
+    """
+    months = whole_months(first_day, last_day)
+    if (months == (month_start(first_day), month_start(last_day)) and scope.officer_id is None
+            and (scope.cooperative_ids is None or len(scope.cooperative_ids) == 1)):
+        return _summary_groups(session, scope=scope, first_month=months[0], last_month=months[1], segment=segment)
     return mf.groups(loans_worked(session, scope=scope, first_day=first_day, last_day=last_day, segment=segment))
+
+
+def _summary_groups(session: Session, *, scope: Scope, first_month: dt.date, last_month: dt.date,
+                    segment: str | None) -> mf.MethodGroups:
+    """method_groups from method_month and method_recovery_days: each chain counted in its first month of the
+    period (its previous month with an action, or with a recovery, before the period)."""
+    sums, days = MethodMonth, MethodRecoveryDays
+    first_in = or_(sums.prev_month.is_(None), sums.prev_month < first_month)
+    keys = (sums.cooperative_id, sums.segment, sums.method)
+    stmt = (select(*keys, func.sum(case((first_in, sums.loans), else_=0)),
+                   func.sum(case((first_in, sums.balance_cents), else_=0)), func.sum(sums.actions),
+                   func.sum(sums.recovered_cents), func.sum(sums.cost_cents))
+            .where(sums.month.between(first_month, last_month)).group_by(*keys))
+    day_keys = (days.cooperative_id, days.segment, days.method, days.days)
+    day_stmt = (select(*day_keys, func.sum(days.loans))
+                .where(days.month.between(first_month, last_month),
+                       or_(days.prev_recovery_month.is_(None), days.prev_recovery_month < first_month))
+                .group_by(*day_keys))
+    if segment:
+        stmt, day_stmt = stmt.where(sums.segment == segment), day_stmt.where(days.segment == segment)
+    stmt = scoped(stmt, scope, cooperative_col=sums.cooperative_id)
+    day_stmt = scoped(day_stmt, scope, cooperative_col=days.cooperative_id)
+    frame = to_frame(session, stmt, ["cooperative_id", "segment", "method", "loans_worked", "balance_worked_cents",
+                                     "actions", "recovered_cents", "cost_cents"])
+    frame = frame.astype({c: "int64" for c in ("cooperative_id", "loans_worked", "balance_worked_cents", "actions",
+                                               "recovered_cents", "cost_cents")})
+    histogram = to_frame(session, day_stmt, ["cooperative_id", "segment", "method", "days", "loans"])
+    histogram = histogram.astype({"cooperative_id": "int64", "loans": "int64"})
+    names = dict(session.execute(select(Cooperative.id, Cooperative.name)).all())
+    return mf.summary_groups(frame, histogram, names, every_cooperative=scope.cooperative_ids is None)
 
 
 def method_figures(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date,

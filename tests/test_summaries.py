@@ -12,14 +12,17 @@ from collections import Counter, defaultdict
 
 from sqlalchemy import select
 
-from data import actions, recoveries, settings as settings_store
+import pandas as pd
+
+from data import actions, methods, recoveries, settings as settings_store
 from data.db import session_factory, transaction
 from data.importer import system_actor
 from data.importer.batches import withdraw
 from data.importer.records import import_records
 from data.importer.tape import import_tape
-from data.models import (Assignment, CollectionAction, EvergreenPair, ImportBatch, Loan, LoanMonth, RecoveryMonth,
-                         VintageCell)
+from data.models import (Assignment, CollectionAction, Cooperative, EvergreenPair, ImportBatch, Loan, LoanMonth,
+                         RecoveryMonth, VintageCell)
+from domain import method_figures as mf
 from data.settings import get as get_settings
 from domain.classes import NPL_CLASSES
 from domain.months import month_end
@@ -119,6 +122,28 @@ def check_summaries(engine) -> None:
         assert cells == raw_vintages(s)
         assert {tuple(row) for row in s.execute(select(EvergreenPair.new_loan_id, EvergreenPair.old_loan_id,
                                                        EvergreenPair.old_last_month))} == raw_pairs(s)
+    check_method_summary(engine)
+
+
+def check_method_summary(engine) -> None:
+    """The methods page's figures from the summary (data.method_summary) equal those worked from the actions
+    (data.methods.loans_worked, whose figures tests/test_methods_data.py checks by hand) for every period of
+    whole months, the whole union and each cooperative, every segment."""
+    with session_factory(engine)() as s:
+        months = sorted({a.replace(day=1) for a in s.scalars(select(CollectionAction.action_date))}
+                        | set(s.scalars(select(LoanMonth.month).distinct())))
+        scopes = [Scope.union()] + [Scope.cooperative(c) for c in s.scalars(select(Cooperative.id))]
+        for first, last in [(a, b) for a in months for b in months if a <= b]:
+            for scope in scopes:
+                for segment in (None, OLD, NEW):
+                    period = dict(scope=scope, first_day=first, last_day=month_end(last), segment=segment)
+                    got = methods.method_groups(s, **period)
+                    want = mf.groups(methods.loans_worked(s, **period))
+                    assert got.totals == want.totals, (period, got.totals, want.totals)
+                    for name in ("table", "by_cooperative", "by_segment"):
+                        pd.testing.assert_frame_equal(getattr(got, name).reset_index(drop=True),
+                                                      getattr(want, name).reset_index(drop=True),
+                                                      check_dtype=False, obj=f"{name} {period}")
 
 
 def _import(engine, kind: str, text: str) -> None:
