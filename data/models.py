@@ -573,7 +573,7 @@ class MethodMonth(Base):
 
     __tablename__ = "method_month"
     __table_args__ = (Index("ix_method_month_month", "month"),
-                      Index("ix_method_month_group", "method", "cooperative_id", "month"))
+                      Index("ix_method_month_cooperative_month", "cooperative_id", "month"))
     id: Mapped[IntPK]
     cooperative_id: Mapped[int] = mapped_column(Integer)
     segment: Mapped[str] = mapped_column(String(3))
@@ -594,7 +594,7 @@ class MethodRecoveryDays(Base):
 
     __tablename__ = "method_recovery_days"
     __table_args__ = (Index("ix_method_recovery_days_month", "month"),
-                      Index("ix_method_recovery_days_group", "method", "cooperative_id", "month"))
+                      Index("ix_method_recovery_days_cooperative_month", "cooperative_id", "month"))
     id: Mapped[IntPK]
     cooperative_id: Mapped[int] = mapped_column(Integer)
     segment: Mapped[str] = mapped_column(String(3))

@@ -56,7 +56,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_method_month'))
     )
     op.create_index('ix_method_month_month', 'method_month', ['month'], unique=False)
-    op.create_index('ix_method_month_group', 'method_month', ['method', 'cooperative_id', 'month'], unique=False)
+    op.create_index('ix_method_month_cooperative_month', 'method_month', ['cooperative_id', 'month'], unique=False)
     op.create_table('method_recovery_days',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('cooperative_id', sa.Integer(), nullable=False),
@@ -69,7 +69,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_method_recovery_days'))
     )
     op.create_index('ix_method_recovery_days_month', 'method_recovery_days', ['month'], unique=False)
-    op.create_index('ix_method_recovery_days_group', 'method_recovery_days', ['method', 'cooperative_id', 'month'],
+    op.create_index('ix_method_recovery_days_cooperative_month', 'method_recovery_days', ['cooperative_id', 'month'],
                     unique=False)
 
     from data import method_summary
@@ -80,10 +80,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index('ix_method_recovery_days_group', table_name='method_recovery_days')
+    op.drop_index('ix_method_recovery_days_cooperative_month', table_name='method_recovery_days')
     op.drop_index('ix_method_recovery_days_month', table_name='method_recovery_days')
     op.drop_table('method_recovery_days')
-    op.drop_index('ix_method_month_group', table_name='method_month')
+    op.drop_index('ix_method_month_cooperative_month', table_name='method_month')
     op.drop_index('ix_method_month_month', table_name='method_month')
     op.drop_table('method_month')
     op.drop_index('ix_method_loan_month_group', table_name='method_loan_month')
