@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from data.aggregates import segment_expr
 from data.frames import frame as to_frame
 from data.models import (Assignment, Borrower, CollectionAction, Cooperative, LegalCase, Loan, LoanMonth,
-                         MethodMonth, MethodRecoveryDays, RecoveryMonth, Village)
+                         MethodMonth, MethodPeriod, MethodPeriodDays, MethodRecoveryDays, RecoveryMonth, Village)
 from data.recoveries import whole_months
 from data.scoping import scoped
 from data.settings import get as get_settings
@@ -172,10 +172,32 @@ def method_groups(session: Session, *, scope: Scope, first_day: dt.date, last_da
     return mf.groups(loans_worked(session, scope=scope, first_day=first_day, last_day=last_day, segment=segment))
 
 
+SUMMARY_COLUMNS = ["cooperative_id", "segment", "method", "loans_worked", "balance_worked_cents", "actions",
+                   "recovered_cents", "cost_cents", "loans_recovered"]
+
+
 def _summary_groups(session: Session, *, scope: Scope, first_month: dt.date, last_month: dt.date,
                     segment: str | None) -> mf.MethodGroups:
-    """method_groups from method_month and method_recovery_days: each chain counted in its first month of the
-    period (its previous month with an action, or with a recovery, before the period)."""
+    """method_groups from the methods summary (data.method_summary): the default period's own rows
+    (method_period, method_period_days) when it is that period, else method_month and method_recovery_days,
+    where each chain counts in its first month of the period (its previous month with an action, or with a
+    recovery, before the period)."""
+    union = scope.cooperative_ids is None
+    names = dict(session.execute(select(Cooperative.id, Cooperative.name)).all())
+    period = MethodPeriod
+    stmt = (select(period.cooperative_id, period.segment, period.method, period.loans, period.balance_cents,
+                   period.actions, period.recovered_cents, period.cost_cents, period.loans_recovered)
+            .where(period.first_month == first_month, period.last_month == last_month))
+    if segment:
+        stmt = stmt.where(period.segment == segment)
+    sums = to_frame(session, scoped(stmt, scope, cooperative_col=period.cooperative_id), SUMMARY_COLUMNS)
+    if not sums.empty:
+        days = MethodPeriodDays
+        viewer = 0 if union else next(iter(scope.cooperative_ids))
+        histogram = to_frame(session, select(days.method, days.days, days.loans).where(
+            days.first_month == first_month, days.last_month == last_month, days.cooperative_id == viewer,
+            days.segment == (segment or "*")), ["method", "days", "loans"])
+        return mf.summary_groups(_as_ints(sums), histogram.astype({"loans": "int64"}), names, every_cooperative=union)
     sums, days = MethodMonth, MethodRecoveryDays
     first_in = or_(sums.prev_month.is_(None), sums.prev_month < first_month)
     keys = (sums.cooperative_id, sums.segment, sums.method)
@@ -192,14 +214,23 @@ def _summary_groups(session: Session, *, scope: Scope, first_month: dt.date, las
         stmt, day_stmt = stmt.where(sums.segment == segment), day_stmt.where(days.segment == segment)
     stmt = scoped(stmt, scope, cooperative_col=sums.cooperative_id)
     day_stmt = scoped(day_stmt, scope, cooperative_col=days.cooperative_id)
-    frame = to_frame(session, stmt, ["cooperative_id", "segment", "method", "loans_worked", "balance_worked_cents",
-                                     "actions", "recovered_cents", "cost_cents"])
-    frame = frame.astype({c: "int64" for c in ("cooperative_id", "loans_worked", "balance_worked_cents", "actions",
-                                               "recovered_cents", "cost_cents")})
-    histogram = to_frame(session, day_stmt, ["cooperative_id", "segment", "method", "days", "loans"])
-    histogram = histogram.astype({"cooperative_id": "int64", "loans": "int64"})
-    names = dict(session.execute(select(Cooperative.id, Cooperative.name)).all())
-    return mf.summary_groups(frame, histogram, names, every_cooperative=scope.cooperative_ids is None)
+    frame = to_frame(session, stmt, SUMMARY_COLUMNS[:-1])
+    counted = to_frame(session, day_stmt, ["cooperative_id", "segment", "method", "days", "loans"])
+    counted = counted.astype({"cooperative_id": "int64", "loans": "int64"})
+    recovered = counted.groupby(["cooperative_id", "segment", "method"], as_index=False)["loans"].sum()
+    frame = _as_ints(frame.astype({"cooperative_id": "int64"}).merge(
+        recovered.rename(columns={"loans": "loans_recovered"}), on=["cooperative_id", "segment", "method"],
+        how="left"))
+    # the medians: a method's first recoveries in every cooperative seen; every method together: the loans once
+    total_coop = (counted.cooperative_id == 0) if union else (counted.cooperative_id != 0)
+    seen = counted[(counted.method != mf.ALL_METHODS) | total_coop]
+    histogram = seen.groupby(["method", "days"], as_index=False, dropna=False)["loans"].sum()
+    return mf.summary_groups(frame, histogram, names, every_cooperative=union)
+
+
+def _as_ints(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.assign(loans_recovered=frame["loans_recovered"].fillna(0))
+    return frame.astype({c: "int64" for c in SUMMARY_COLUMNS if c not in ("segment", "method")})
 
 
 def method_figures(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date,

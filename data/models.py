@@ -603,3 +603,46 @@ class MethodRecoveryDays(Base):
     prev_recovery_month: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     loans: Mapped[int] = mapped_column(Integer)
+
+
+class MethodPeriod(Base):
+    """The methods page's default period (the first to the last month on the tape): its sums by cooperative x
+    segment x method, method '*' being every method together (cooperative 0: each loan once in the union).
+
+    Why: the sums of method_month grow with months squared and its histogram of days with months squared x
+    days (341,520 rows at 1,000,000 loans); the default view then read 85,000 of them. These rows are bounded
+    by cooperatives x methods. Rebuilt with the summary, updated by each loan's change (data.method_summary).
+    """
+
+    __tablename__ = "method_period"
+    __table_args__ = (Index("ix_method_period_period", "first_month", "last_month", "cooperative_id"),)
+    id: Mapped[IntPK]
+    first_month: Mapped[Month]
+    last_month: Mapped[Month]
+    cooperative_id: Mapped[int] = mapped_column(Integer)
+    segment: Mapped[str] = mapped_column(String(3))
+    method: Mapped[str] = mapped_column(String(20))
+    loans: Mapped[int] = mapped_column(Integer)
+    balance_cents: Mapped[Cents]
+    actions: Mapped[int] = mapped_column(Integer)
+    recovered_cents: Mapped[Cents]
+    cost_cents: Mapped[Cents]
+    loans_recovered: Mapped[int] = mapped_column(Integer)
+
+
+class MethodPeriodDays(Base):
+    """The default period's first recoveries counted by days to first recovery, per viewer: cooperative 0 is
+    the whole union (a method's rows summed over cooperatives, '*' the loans once), segment '*' both segments.
+    The medians of the default view read at most methods x days of these rows."""
+
+    __tablename__ = "method_period_days"
+    __table_args__ = (Index("ix_method_period_days_period", "first_month", "last_month", "cooperative_id",
+                            "segment"),)
+    id: Mapped[IntPK]
+    first_month: Mapped[Month]
+    last_month: Mapped[Month]
+    cooperative_id: Mapped[int] = mapped_column(Integer)
+    segment: Mapped[str] = mapped_column(String(3))
+    method: Mapped[str] = mapped_column(String(20))
+    days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    loans: Mapped[int] = mapped_column(Integer)

@@ -216,7 +216,6 @@ def groups(worked: pd.DataFrame) -> MethodGroups:
 # --- the same figures from the methods summary (data.method_summary) ----------------------------------------
 #: the method of the summary rows for every method together (data.method_summary.ALL_METHODS)
 ALL_METHODS = "*"
-SUMMARY_KEYS = ["cooperative_id", "segment", "method"]
 
 
 def histogram_median(days: pd.Series, counts: pd.Series) -> float | None:
@@ -244,27 +243,22 @@ def _summed(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return grouped[[*keys, *SUM_COLUMNS]].astype({c: "int64" for c in SUM_COLUMNS})
 
 
-def summary_groups(sums: pd.DataFrame, days: pd.DataFrame, names: dict[int, str], *,
+def summary_groups(sums: pd.DataFrame, histogram: pd.DataFrame, names: dict[int, str], *,
                    every_cooperative: bool) -> MethodGroups:
     """MethodGroups from the methods summary's rows of a period (data.methods.method_groups).
 
     ``sums``: cooperative_id, segment, method, loans_worked, balance_worked_cents, actions, recovered_cents,
-    cost_cents -- each chain counted in its first month in the period; ``days``: cooperative_id, segment, method,
-    days (None: unassigned), loans -- first recoveries in the period. Method '*' rows are every method together;
-    their cooperative 0 rows every cooperative together (``every_cooperative``: the viewer sees the whole union).
+    cost_cents, loans_recovered -- each chain counted once, in its first month in the period; method '*' rows are
+    every method together, their cooperative 0 rows every cooperative together (used when ``every_cooperative``:
+    the viewer sees the whole union). ``histogram``: method ('*': every method), days (None: never assigned),
+    loans -- the first recoveries in the period the viewer sees, for the medians.
     """
-    recovered = days.groupby(SUMMARY_KEYS, as_index=False)["loans"].sum().rename(
-        columns={"loans": "loans_recovered"}) if not days.empty else pd.DataFrame(
-        {**{k: pd.Series(dtype="object") for k in SUMMARY_KEYS}, "loans_recovered": pd.Series(dtype="int64")})
-    rows = sums.merge(recovered, on=SUMMARY_KEYS, how="left") if not sums.empty else sums.assign(loans_recovered=0)
-    rows["loans_recovered"] = rows["loans_recovered"].fillna(0).astype("int64")
+    rows = sums.assign(loans_recovered=sums["loans_recovered"].fillna(0).astype("int64"))
     total_coop = (rows.cooperative_id == 0) if every_cooperative else (rows.cooperative_id != 0)
-    per_method = rows[rows.method != ALL_METHODS].assign(
-        cooperative=lambda f: f.cooperative_id.map(names))
+    per_method = rows[rows.method != ALL_METHODS].assign(cooperative=lambda f: f.cooperative_id.map(names))
     total_rows = rows[(rows.method == ALL_METHODS) & total_coop]
-    method_days = days[days.method != ALL_METHODS]
-    day_coop = (days.cooperative_id == 0) if every_cooperative else (days.cooperative_id != 0)
-    total_days = days[(days.method == ALL_METHODS) & day_coop]
+    method_days = histogram[histogram.method != ALL_METHODS]
+    total_days = histogram[histogram.method == ALL_METHODS]
     medians = pd.DataFrame([{"method": method, "median_days": histogram_median(group["days"], group["loans"])}
                             for method, group in method_days.groupby("method")], columns=["method", "median_days"])
     medians["median_days"] = medians["median_days"].astype("float64")

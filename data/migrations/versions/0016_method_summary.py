@@ -1,4 +1,4 @@
-"""methods summary: method_loan_month, method_month, method_recovery_days; assignment(loan_id, assigned_on)
+"""methods summary: method_loan_month, method_month, method_recovery_days, method_period(_days); an assignment index
 
 Revision ID: 0016
 Revises: 0015
@@ -71,6 +71,36 @@ def upgrade() -> None:
     op.create_index('ix_method_recovery_days_month', 'method_recovery_days', ['month'], unique=False)
     op.create_index('ix_method_recovery_days_cooperative_month', 'method_recovery_days', ['cooperative_id', 'month'],
                     unique=False)
+    op.create_table('method_period',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('first_month', sa.Date(), nullable=False),
+    sa.Column('last_month', sa.Date(), nullable=False),
+    sa.Column('cooperative_id', sa.Integer(), nullable=False),
+    sa.Column('segment', sa.String(length=3), nullable=False),
+    sa.Column('method', sa.String(length=20), nullable=False),
+    sa.Column('loans', sa.Integer(), nullable=False),
+    sa.Column('balance_cents', sa.BigInteger(), nullable=False),
+    sa.Column('actions', sa.Integer(), nullable=False),
+    sa.Column('recovered_cents', sa.BigInteger(), nullable=False),
+    sa.Column('cost_cents', sa.BigInteger(), nullable=False),
+    sa.Column('loans_recovered', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_method_period'))
+    )
+    op.create_index('ix_method_period_period', 'method_period', ['first_month', 'last_month', 'cooperative_id'],
+                    unique=False)
+    op.create_table('method_period_days',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('first_month', sa.Date(), nullable=False),
+    sa.Column('last_month', sa.Date(), nullable=False),
+    sa.Column('cooperative_id', sa.Integer(), nullable=False),
+    sa.Column('segment', sa.String(length=3), nullable=False),
+    sa.Column('method', sa.String(length=20), nullable=False),
+    sa.Column('days', sa.Integer(), nullable=True),
+    sa.Column('loans', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_method_period_days'))
+    )
+    op.create_index('ix_method_period_days_period', 'method_period_days',
+                    ['first_month', 'last_month', 'cooperative_id', 'segment'], unique=False)
 
     from data import method_summary
 
@@ -80,6 +110,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_method_period_days_period', table_name='method_period_days')
+    op.drop_table('method_period_days')
+    op.drop_index('ix_method_period_period', table_name='method_period')
+    op.drop_table('method_period')
     op.drop_index('ix_method_recovery_days_cooperative_month', table_name='method_recovery_days')
     op.drop_index('ix_method_recovery_days_month', table_name='method_recovery_days')
     op.drop_table('method_recovery_days')
