@@ -34,7 +34,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import Date, Integer, String, and_, case, cast, delete, func, insert, literal, literal_column, or_, \
-    select, tuple_, union_all, update
+    select, union_all, update
 from sqlalchemy.orm import Session
 
 from data.models import Assignment, CollectionAction, Loan, LoanMonth, MethodLoanMonth, MethodMonth, MethodPeriod, \
@@ -141,9 +141,10 @@ PERIOD_SUMS = ["loans", "balance_cents", "actions", "recovered_cents", "cost_cen
 
 
 def default_period(session: Session) -> tuple[dt.date, dt.date] | None:
-    """The methods page's default period: the first and last month on the tape (None: no tape)."""
-    first, last = session.execute(select(func.min(LoanMonth.month), func.max(LoanMonth.month))).one()
-    return None if first is None else (first, last)
+    """The methods page's default period: the first and last month on the tape (None: no tape). Two reads:
+    SQLite answers each of min and max from the month index, but not both in one statement."""
+    first = session.scalar(select(func.min(LoanMonth.month)))
+    return None if first is None else (first, session.scalar(select(func.max(LoanMonth.month))))
 
 
 def _first_in(column, first: dt.date):
@@ -185,28 +186,34 @@ def rebuild_period(session: Session) -> None:
                   counted(None, firsts.c.segment, per_method), counted(None, None, per_method))))
 
 
-def _contributions(rows, first: dt.date, last: dt.date) -> tuple[Counter, Counter]:
-    """What base rows add to method_period (key + column) and method_period_days (key + days)."""
-    sums, days = Counter(), Counter()
+def _contributions(rows, period: tuple[dt.date, dt.date] | None) -> dict[str, Counter]:
+    """What base rows add to each sum: table name -> Counter of (key, column) -> value."""
+    out = {name: Counter() for name in ("method_month", "method_recovery_days", "method_period",
+                                        "method_period_days")}
     for r in rows:
-        if not first <= r.month <= last:
+        chain = (r.cooperative_id, r.segment, r.method)
+        for column, value in zip(MONTH_COLUMNS[5:], (1, r.balance_cents, r.actions, r.recovered_cents, r.cost_cents)):
+            out["method_month"][(chain + (r.month, r.prev_month), column)] += value
+        if r.recovering:
+            out["method_recovery_days"][(chain + (r.month, r.prev_recovery_month, r.days), "loans")] += 1
+        if period is None or not period[0] <= r.month <= period[1]:
             continue
-        key = (r.cooperative_id, r.segment, r.method)
+        first = period[0]
         worked = r.prev_month is None or r.prev_month < first
         recovered = bool(r.recovering) and (r.prev_recovery_month is None or r.prev_recovery_month < first)
         for column, value in zip(PERIOD_SUMS, (int(worked), r.balance_cents if worked else 0, r.actions,
                                                r.recovered_cents, r.cost_cents, int(recovered))):
-            sums[key + (column,)] += value
+            out["method_period"][(chain, column)] += value
         if recovered:
             viewers = [(r.cooperative_id, r.segment), (r.cooperative_id, "*")]
             if r.method != ALL_METHODS:
                 viewers += [(ALL_COOPERATIVES, r.segment), (ALL_COOPERATIVES, "*")]
             for cooperative, segment in viewers:
-                days[(cooperative, segment, r.method, r.days)] += 1
-    return sums, days
+                out["method_period_days"][((cooperative, segment, r.method, r.days), "loans")] += 1
+    return out
 
 
-def _period_rows(session: Session, loan_ids: list[int]):
+def _base_rows(session: Session, loan_ids: list[int]):
     table = MethodLoanMonth.__table__
     return session.execute(select(*table.c).where(table.c.loan_id.in_(loan_ids))).all()
 
@@ -218,46 +225,39 @@ def _stored_period(session: Session) -> tuple[dt.date, dt.date] | None:
     return None if row is None else (row[0], row[1])
 
 
-def _apply(session: Session, first: dt.date, last: dt.date, sums: Counter, days: Counter) -> None:
-    """Add these changes to the default period's rows (creating and dropping rows as counts reach 0)."""
-    period = (MethodPeriod.first_month == first, MethodPeriod.last_month == last)
+#: each sum: its table, key columns and counted columns (the first: the row's count, 0 drops the row)
+SUMS = {"method_month": (MethodMonth, MONTH_COLUMNS[:5], MONTH_COLUMNS[5:]),
+        "method_recovery_days": (MethodRecoveryDays, DAYS_COLUMNS[:6], ["loans"]),
+        "method_period": (MethodPeriod, ["cooperative_id", "segment", "method"], PERIOD_SUMS),
+        "method_period_days": (MethodPeriodDays, ["cooperative_id", "segment", "method", "days"], ["loans"])}
+
+
+def _apply(session: Session, name: str, changes: Counter, fixed: dict) -> None:
+    """Add these changes to one sum's rows, creating rows and dropping those whose count reaches 0."""
+    model, keys, counted = SUMS[name]
+    table = model.__table__
     by_key: dict[tuple, dict[str, int]] = defaultdict(dict)
-    for (cooperative, segment, method, column), value in sums.items():
+    for (key, column), value in changes.items():
         if value:
-            by_key[(cooperative, segment, method)][column] = value
-    for (cooperative, segment, method), changes in sorted(by_key.items()):
-        where = (*period, MethodPeriod.cooperative_id == cooperative, MethodPeriod.segment == segment,
-                 MethodPeriod.method == method)
-        done = session.execute(update(MethodPeriod).where(*where).values(
-            {c: getattr(MethodPeriod, c) + v for c, v in changes.items()})).rowcount
-        if not done:
-            session.add(MethodPeriod(first_month=first, last_month=last, cooperative_id=cooperative,
-                                     segment=segment, method=method, **{c: changes.get(c, 0) for c in PERIOD_SUMS}))
-    day_period = (MethodPeriodDays.first_month == first, MethodPeriodDays.last_month == last)
-    for (cooperative, segment, method, value), count in sorted(days.items(), key=str):
-        if not count:
+            by_key[key][column] = value
+    for key, delta in sorted(by_key.items(), key=str):
+        match = [table.c[c].is_(None) if v is None else table.c[c] == v for c, v in zip(keys, key)]
+        match += [table.c[c] == v for c, v in fixed.items()]
+        row = session.execute(select(table.c.id, *[table.c[c] for c in counted]).where(*match)).first()
+        if row is None:
+            session.execute(insert(table).values(**fixed, **dict(zip(keys, key)),
+                                                 **{c: delta.get(c, 0) for c in counted}))
             continue
-        days_match = MethodPeriodDays.days.is_(None) if value is None else MethodPeriodDays.days == value
-        done = session.execute(update(MethodPeriodDays).where(
-            *day_period, MethodPeriodDays.cooperative_id == cooperative, MethodPeriodDays.segment == segment,
-            MethodPeriodDays.method == method, days_match).values(loans=MethodPeriodDays.loans + count)).rowcount
-        if not done:
-            session.add(MethodPeriodDays(first_month=first, last_month=last, cooperative_id=cooperative,
-                                         segment=segment, method=method, days=value, loans=count))
-    session.flush()
-    session.execute(delete(MethodPeriod).where(MethodPeriod.loans == 0, MethodPeriod.actions == 0))
-    session.execute(delete(MethodPeriodDays).where(MethodPeriodDays.loans == 0))
-
-
-def _groups_of(session: Session, loan_ids: list[int]) -> set[tuple]:
-    base = MethodLoanMonth
-    return set(session.execute(select(base.month, base.method, base.cooperative_id)
-                               .where(base.loan_id.in_(loan_ids)).distinct()))
+        new = {c: row[i + 1] + delta.get(c, 0) for i, c in enumerate(counted)}
+        if new[counted[0]] == 0 and all(v == 0 for v in new.values()):
+            session.execute(delete(table).where(table.c.id == row[0]))
+        else:
+            session.execute(update(table).where(table.c.id == row[0]).values(**new))
 
 
 def refresh_loans(session: Session, loan_ids: Iterable[int | None]) -> None:
-    """Recompute the rows of these loans and the sums they fall in. Called after any write to their actions or
-    assignments, in the writer's transaction (after a flush)."""
+    """Recompute the rows of these loans and add the difference to the sums they fall in. Called after any
+    write to their actions or assignments, in the writer's transaction (after a flush)."""
     wanted = sorted({i for i in loan_ids if i is not None})
     if not wanted:
         return
@@ -268,35 +268,17 @@ def refresh_loans(session: Session, loan_ids: Iterable[int | None]) -> None:
     stored = _stored_period(session)
     if stored is not None and stored != period:  # the tape's months moved without a rebuild: start the period again
         rebuild_period(session)
-    groups: set[tuple] = set()
-    sums, days = Counter(), Counter()
+    changes = {name: Counter() for name in SUMS}
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start:start + CHUNK]
-        groups |= _groups_of(session, chunk)
-        if period is not None:
-            old_sums, old_days = _contributions(_period_rows(session, chunk), *period)
-            sums.subtract(old_sums)
-            days.subtract(old_days)
+        for name, counter in _contributions(_base_rows(session, chunk), period).items():
+            changes[name].subtract(counter)
         session.execute(delete(MethodLoanMonth).where(MethodLoanMonth.loan_id.in_(chunk)))
         session.execute(insert(MethodLoanMonth).from_select(BASE_COLUMNS, base_select(session, chunk)))
-        groups |= _groups_of(session, chunk)
-        if period is not None:
-            new_sums, new_days = _contributions(_period_rows(session, chunk), *period)
-            sums.update(new_sums)
-            days.update(new_days)
+        for name, counter in _contributions(_base_rows(session, chunk), period).items():
+            changes[name].update(counter)
+    for name in ("method_month", "method_recovery_days"):
+        _apply(session, name, changes[name], {})
     if period is not None:
-        _apply(session, *period, sums, days)
-    by_month: dict = defaultdict(list)
-    for month, method, cooperative in groups:
-        by_month[month].append((method, cooperative))
-    for month, pairs in sorted(by_month.items()):
-        pairs = sorted(pairs)
-        for start in range(0, len(pairs), CHUNK // 2):
-            chunk = pairs[start:start + CHUNK // 2]
-            for table, select_rows, columns in ((MethodMonth, month_select(), MONTH_COLUMNS),
-                                                (MethodRecoveryDays, days_select(), DAYS_COLUMNS)):
-                session.execute(delete(table).where(table.month == month,
-                                                    tuple_(table.method, table.cooperative_id).in_(chunk)))
-                base = MethodLoanMonth
-                session.execute(insert(table).from_select(columns, select_rows.where(
-                    and_(base.month == month, tuple_(base.method, base.cooperative_id).in_(chunk)))))
+        for name in ("method_period", "method_period_days"):
+            _apply(session, name, changes[name], {"first_month": period[0], "last_month": period[1]})
