@@ -160,7 +160,7 @@ def rebuild_months(session: Session, months: Iterable[dt.date]) -> int:
     rebuild_loan_history(session, months)
     settings = _settings(session)
     summaries.rebuild_loan_summaries(session, settings)
-    method_summary.rebuild(session)  # the balances worked read loan_month, the segments the loans
+    method_summary.refresh_months(session, months)  # the balances worked read loan_month, segments the loans
     existing = set(session.scalars(select(LoanMonth.month).distinct()))
     todo = set()
     for month in months:

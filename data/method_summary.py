@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 from data.models import Assignment, CollectionAction, Loan, LoanMonth, MethodLoanMonth, MethodMonth, MethodPeriod, \
     MethodPeriodDays, MethodRecoveryDays, Setting
 from data.summaries import CHUNK, month_start_of
+from domain.months import previous_month
 from domain.settings import from_mapping
 
 #: the method of the rows for every method together, and the cooperative of the rows for every cooperative
@@ -48,7 +49,7 @@ ALL_METHODS, ALL_COOPERATIVES = "*", 0
 FULL_REBUILD_LOANS = 20_000
 
 BASE_COLUMNS = ["loan_id", "method", "cooperative_id", "month", "segment", "prev_month", "prev_recovery_month",
-                "actions", "recovered_cents", "cost_cents", "balance_cents", "recovering", "days"]
+                "actions", "recovered_cents", "cost_cents", "balance_cents", "recovering", "days", "fallback"]
 MONTH_COLUMNS = ["cooperative_id", "segment", "method", "month", "prev_month", "loans", "balance_cents", "actions",
                  "recovered_cents", "cost_cents"]
 DAYS_COLUMNS = ["cooperative_id", "segment", "method", "month", "prev_recovery_month", "days", "loans"]
@@ -109,7 +110,7 @@ def base_select(session: Session, loan_ids: list[int] | None = None):
                    segment_expr(_cutoff(session)), w.c.prev_month, w.c.prev_recovery_month, w.c.actions,
                    w.c.recovered, w.c.cost, func.coalesce(before, latest, 0),
                    case((w.c.first_recovery.is_not(None), 1), else_=0),
-                   _days_between(session, assigned, w.c.first_recovery))
+                   _days_between(session, assigned, w.c.first_recovery), case((before.is_(None), 1), else_=0))
             .join(Loan, Loan.id == w.c.loan_id))
 
 
@@ -253,6 +254,27 @@ def _apply(session: Session, name: str, changes: Counter, fixed: dict) -> None:
             session.execute(delete(table).where(table.c.id == row[0]))
         else:
             session.execute(update(table).where(table.c.id == row[0]).values(**new))
+
+
+def refresh_months(session: Session, months: Iterable[dt.date]) -> None:
+    """After the tape's months changed (an import, a re-import, a withdrawal): recompute the loans whose rows
+    read those balances -- a month after a changed month, or no month before and so the latest -- or whose
+    segment moved (issue date), then the default period if its months moved."""
+    from data.aggregates import segment_expr  # data.aggregates calls this module: imported when used
+
+    base = MethodLoanMonth
+    after = sorted({previous_month(m, -1) for m in months})
+    loans = set(session.scalars(select(base.loan_id).where(base.month.in_(after)).distinct()))
+    loans |= set(session.scalars(select(base.loan_id).where(base.fallback == 1).distinct()))
+    loans |= set(session.scalars(select(base.loan_id).join(Loan, Loan.id == base.loan_id).where(
+        base.method == ALL_METHODS, base.cooperative_id == ALL_COOPERATIVES,
+        base.segment != segment_expr(_cutoff(session))).distinct()))
+    if len(loans) > FULL_REBUILD_LOANS:
+        rebuild(session)
+        return
+    if _stored_period(session) != default_period(session):
+        rebuild_period(session)
+    refresh_loans(session, loans)
 
 
 def refresh_loans(session: Session, loan_ids: Iterable[int | None]) -> None:

@@ -564,6 +564,7 @@ class MethodLoanMonth(Base):
     balance_cents: Mapped[Cents]
     recovering: Mapped[int] = mapped_column(SmallInteger)  # 1: a recovery this month
     days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    fallback: Mapped[int] = mapped_column(SmallInteger)  # 1: no balance the month before, the latest one is used
 
 
 class MethodMonth(Base):

@@ -238,6 +238,12 @@ def test_summaries_equal_the_raw_figures_through_writes_imports_and_a_withdrawal
     _tape(engine, september.replace("K3,C01,E1,Borrower B1,B1,2026-09-10", "K3,C01,E2,Borrower B1,B1,2026-09-25")
           .replace("100,substandard", "200,doubtful"), sep)
     check_summaries(engine)
+    # and once more with K2 (worked by actions) issued before the cutoff: its actions move to the old segment
+    _tape(engine, september.replace("K3,C01,E1,Borrower B1,B1,2026-09-10", "K3,C01,E2,Borrower B1,B1,2026-09-25")
+          .replace("100,substandard", "200,doubtful").replace("B2,2025-08-20", "B2,2025-05-20"), sep)
+    check_summaries(engine)
+    with session_factory(engine)() as s:
+        assert s.scalar(select(Loan.issue_date).where(Loan.contract_no == "K2")) == dt.date(2025, 5, 20)
 
     # October, with a new loan K4 of borrower B2, then withdrawn: K4 goes, the summaries follow
     _tape(engine, TAPE + _tape_line("K2", "B2", "2025-08-20", "3000.00", "2026-10", "2300.00", 130, "doubtful")

@@ -37,6 +37,7 @@ def upgrade() -> None:
     sa.Column('balance_cents', sa.BigInteger(), nullable=False),
     sa.Column('recovering', sa.SmallInteger(), nullable=False),
     sa.Column('days', sa.Integer(), nullable=True),
+    sa.Column('fallback', sa.SmallInteger(), nullable=False),
     sa.PrimaryKeyConstraint('loan_id', 'method', 'cooperative_id', 'month', name=op.f('pk_method_loan_month'))
     )
     op.create_index('ix_method_loan_month_group', 'method_loan_month', ['method', 'cooperative_id', 'month'],
