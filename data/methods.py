@@ -21,8 +21,10 @@ from sqlalchemy.orm import Session
 from data.aggregates import segment_expr
 from data.frames import frame as to_frame
 from data.models import (Assignment, Borrower, CollectionAction, Cooperative, LegalCase, Loan, LoanMonth,
-                         MethodMonth, MethodPeriod, MethodPeriodDays, MethodRecoveryDays, RecoveryMonth, Village)
+                         MethodMonth, MethodPeriod, MethodPeriodDays, MethodRecoveryDays, RecoveryMonth, Setting,
+                         Village)
 from data.recoveries import whole_months
+from data import versions
 from data.scoping import scoped
 from data.settings import get as get_settings
 from domain import method_figures as mf
@@ -157,6 +159,12 @@ def loans_worked(session: Session, *, scope: Scope, first_day: dt.date, last_day
                                               "cost_cents", "balance_worked_cents")})
 
 
+#: the tables behind either path of method_groups (the store keys a cached result by all of them)
+GROUP_TABLES = tuple(model.__tablename__ for model in (
+    CollectionAction, Loan, LoanMonth, Assignment, Cooperative, Setting, MethodMonth, MethodRecoveryDays,
+    MethodPeriod, MethodPeriodDays))
+
+
 def method_groups(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date,
                   segment: str | None = None) -> mf.MethodGroups:
     """Every figure of the methods page (domain.method_figures.groups of loans_worked), small enough to cache.
@@ -165,6 +173,7 @@ def method_groups(session: Session, *, scope: Scope, first_day: dt.date, last_da
     (data.method_summary: rows bounded by months, not loans); an officer (whose figures count only their own
     actions), several cooperatives or a partial month read the actions through loans_worked.
     """
+    versions.note_read(*GROUP_TABLES)
     months = whole_months(first_day, last_day)
     if (months == (month_start(first_day), month_start(last_day)) and scope.officer_id is None
             and (scope.cooperative_ids is None or len(scope.cooperative_ids) == 1)):

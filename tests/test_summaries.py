@@ -290,3 +290,14 @@ def test_a_disposal_books_its_proceeds_to_the_assignment(engine):
     with session_factory(engine)() as s:
         assert s.get(Assignment, ids[1]).recovered_cents == 12_345
         assert raw_recovered(s) == {a.id: a.recovered_cents for a in s.scalars(select(Assignment))}
+
+
+def test_the_method_figures_are_cached_under_the_tables_of_both_paths(engine):
+    """method_groups reads the summary or the actions depending on its arguments; whichever its first call took,
+    the store keys its results by the tables of both (data.versions.note_read), so no write is missed."""
+    from data import versions
+
+    with versions.recording_reads() as tables, session_factory(engine)() as s:
+        methods.method_groups(s, scope=Scope.union(), first_day=dt.date(2026, 8, 1), last_day=dt.date(2026, 8, 31))
+    assert {"collection_action", "assignment", "loan_month", "method_month", "method_recovery_days",
+            "method_period", "method_period_days"} <= tables
