@@ -30,7 +30,7 @@ reads them for the page. Sources and their writers, all calling this module in t
 * the segment cutoff and bulk loads -- data.aggregates.rebuild_all and data.settings.seed: ``rebuild``.
 
 Each write adds the difference of the written loans' rows to the sums (``refresh_loans``: 5-20 ms a loan at
-1,000,000 loans on SQLite); a tape of a new month costs about 3.5 s plus 7 s for the default period's rows,
+1,000,000 loans on SQLite); a tape of a new month costs about 3.5 s plus 0.6 s for the default period's rows,
 a re-import of an old month or a full rebuild about 36 s (bench figures in docs/benchmarks.md).
 """
 from __future__ import annotations
@@ -159,38 +159,50 @@ def _first_in(column, first: dt.date):
 
 
 def rebuild_period(session: Session) -> None:
-    """Recompute method_period and method_period_days from method_loan_month for the default period."""
+    """Recompute method_period and method_period_days for the default period from method_month and
+    method_recovery_days (which must be current): the rows of the period's months whose previous month lies
+    before it, a few tens of thousands, instead of the base's million."""
     session.execute(delete(MethodPeriod))
     session.execute(delete(MethodPeriodDays))
     period = default_period(session)
     if period is None:
         return
     first, last = period
-    base = MethodLoanMonth
-    worked = _first_in(base.prev_month, first)
-    recovered = and_(base.recovering == 1, _first_in(base.prev_recovery_month, first))
-    keys = (base.cooperative_id, base.segment, base.method)
-    session.execute(insert(MethodPeriod).from_select(
-        ["first_month", "last_month", "cooperative_id", "segment", "method", *PERIOD_SUMS],
-        select(literal(first, Date), literal(last, Date), *keys, func.sum(case((worked, 1), else_=0)),
-               func.sum(case((worked, base.balance_cents), else_=0)), func.sum(base.actions),
-               func.sum(base.recovered_cents), func.sum(base.cost_cents), func.sum(case((recovered, 1), else_=0)))
-        .where(base.month.between(first, last)).group_by(*keys)))
-    firsts = select(base).where(base.month.between(first, last), recovered).subquery("firsts")
-    both, union = literal("*", String(3)), literal(0, Integer)
-    per_method = firsts.c.method != ALL_METHODS
+    sums, days = MethodMonth, MethodRecoveryDays
+    worked = _first_in(sums.prev_month, first)
+    keys = (sums.cooperative_id, sums.segment, sums.method)
+    rows = session.execute(select(*keys, func.sum(case((worked, sums.loans), else_=0)),
+                                  func.sum(case((worked, sums.balance_cents), else_=0)), func.sum(sums.actions),
+                                  func.sum(sums.recovered_cents), func.sum(sums.cost_cents))
+                           .where(sums.month.between(first, last)).group_by(*keys)).all()
+    day_keys = (days.cooperative_id, days.segment, days.method, days.days)
+    recovered, counted = Counter(), Counter()
+    for cooperative, segment, method, value, loans in session.execute(
+            select(*day_keys, func.sum(days.loans))
+            .where(days.month.between(first, last), _first_in(days.prev_recovery_month, first)).group_by(*day_keys)):
+        recovered[(cooperative, segment, method)] += int(loans)
+        for viewer in _viewers(cooperative, segment, method):
+            counted[viewer + (method, value)] += int(loans)
+    fixed = {"first_month": first, "last_month": last}
+    if rows:
+        session.execute(insert(MethodPeriod), [
+            {**fixed, "cooperative_id": c, "segment": g, "method": m,
+             **dict(zip(PERIOD_SUMS, (int(v or 0) for v in (*values, recovered[(c, g, m)]))))}
+            for c, g, m, *values in rows])
+    if counted:
+        session.execute(insert(MethodPeriodDays), [
+            {**fixed, "cooperative_id": c, "segment": g, "method": m, "days": d, "loans": n}
+            for (c, g, m, d), n in counted.items() if n])
 
-    def counted(cooperative, segment, where=None):
-        keys = [k for k in (cooperative, segment) if k is not None]
-        stmt = select(literal(first, Date), literal(last, Date), cooperative if cooperative is not None else union,
-                      segment if segment is not None else both, firsts.c.method, firsts.c.days, func.count())
-        stmt = stmt.group_by(*keys, firsts.c.method, firsts.c.days)
-        return stmt if where is None else stmt.where(where)
 
-    session.execute(insert(MethodPeriodDays).from_select(
-        ["first_month", "last_month", "cooperative_id", "segment", "method", "days", "loans"],
-        union_all(counted(firsts.c.cooperative_id, firsts.c.segment), counted(firsts.c.cooperative_id, None),
-                  counted(None, firsts.c.segment, per_method), counted(None, None, per_method))))
+def _viewers(cooperative: int, segment: str, method: str) -> list[tuple[int, str]]:
+    """The viewers (cooperative, 0: the union; segment, '*': both) whose medians a first recovery of a chain of
+    this cooperative, segment and method counts in: a method's chains also count for the union; the chains of
+    every method together already are the union's when their cooperative is 0."""
+    viewers = [(cooperative, segment), (cooperative, "*")]
+    if method != ALL_METHODS:
+        viewers += [(ALL_COOPERATIVES, segment), (ALL_COOPERATIVES, "*")]
+    return viewers
 
 
 def _contributions(rows, period: tuple[dt.date, dt.date] | None) -> dict[str, Counter]:
@@ -212,10 +224,7 @@ def _contributions(rows, period: tuple[dt.date, dt.date] | None) -> dict[str, Co
                                                r.recovered_cents, r.cost_cents, int(recovered))):
             out["method_period"][(chain, column)] += value
         if recovered:
-            viewers = [(r.cooperative_id, r.segment), (r.cooperative_id, "*")]
-            if r.method != ALL_METHODS:
-                viewers += [(ALL_COOPERATIVES, r.segment), (ALL_COOPERATIVES, "*")]
-            for cooperative, segment in viewers:
+            for cooperative, segment in _viewers(r.cooperative_id, r.segment, r.method):
                 out["method_period_days"][((cooperative, segment, r.method, r.days), "loans")] += 1
     return out
 
