@@ -13,6 +13,7 @@ from data.audit import record
 from data.errors import ValidationError, require_role
 from data.models import Assignment, CollectionAction, Loan, LoanMonth
 from data.settings import get as get_settings
+from data import method_summary
 from data.summaries import refresh_recovered, refresh_recovery_months
 from domain.assignments import OPEN
 from domain.inputs import amount_too_large, has_nul
@@ -129,6 +130,7 @@ def record_action(session: Session, *, actor: Actor, contract_no: str, method: s
     session.flush()
     refresh_recovered(session, assignment_ids=[row.assignment_id])
     refresh_recovery_months(session, [row.action_date])
+    method_summary.refresh_loans(session, [row.loan_id])
     record(session, actor=actor, action="collection_action.create", entity="collection_action", entity_id=row.id,
            after=_snapshot(row, loan.contract_no))
     return row

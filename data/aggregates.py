@@ -167,12 +167,13 @@ def rebuild_loan_history(session: Session, months: Iterable[dt.date] | None = No
 def rebuild_months(session: Session, months: Iterable[dt.date]) -> int:
     """Rebuild a set of months and the month after each (whose transitions depend on it), and the history of
     the loans those months touch."""
-    from data import summaries  # it reads segment_expr from here: imported when used
+    from data import method_summary, summaries  # they read segment_expr from here: imported when used
 
     months = list(months)
     rebuild_loan_history(session, months)
     settings = _settings(session)
     summaries.rebuild_loan_summaries(session, settings)
+    method_summary.refresh_months(session, months)  # the balances worked read loan_month, segments the loans
     existing = set(session.scalars(select(LoanMonth.month).distinct()))
     todo = set()
     for month in months:
@@ -190,7 +191,7 @@ def rebuild_all(session: Session, *, history: bool = True) -> int:
     rebuilds loan_history and the summaries of the actions (recovered per assignment, recovery_month; a cutoff
     change needs none of them). The
     loan-level summaries (data.summaries: vintages by segment, evergreening pairs) are rebuilt either way."""
-    from data import summaries  # it reads segment_expr from here: imported when used
+    from data import method_summary, summaries  # they read segment_expr from here: imported when used
 
     if history:
         rebuild_loan_history(session)
@@ -204,4 +205,5 @@ def rebuild_all(session: Session, *, history: bool = True) -> int:
     for month in months:
         rebuild_month(session, month, settings=settings)
     summaries.rebuild_loan_summaries(session, settings)
+    method_summary.rebuild(session)
     return len(months)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from data.audit import record
 from data.errors import ValidationError, require_role
 from data.models import Assignment, CollectionAction, ForeclosedAsset, Loan, LoanMonth
+from data import method_summary
 from data.summaries import refresh_recovered, refresh_recovery_months
 from domain.assets import DISPOSAL_METHODS, DISPOSED, IN_DISPOSAL, PENDING, disposal_recovery
 from domain.assignments import OPEN
@@ -153,6 +154,7 @@ def record_disposal(session: Session, *, actor: Actor, asset_id: int, method: st
     session.flush()
     refresh_recovered(session, assignment_ids=[assignment_id])
     refresh_recovery_months(session, [disposed_on])
+    method_summary.refresh_loans(session, [loan.id])
     record(session, actor=actor, action="asset.dispose", entity="foreclosed_asset", entity_id=asset.id,
            before=before, after={**_snapshot(asset), "collection_action_id": recovery.id,
                                  "recovered_cents": recovered, "balance_cents": balance})

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data import method_summary
 from data.audit import record
 from data.errors import RowError, ValidationError, require_role
 from data.models import Assignment, Loan, LoanMonth, Officer
@@ -101,6 +102,7 @@ def create(session: Session, *, actor: Actor, loan_id: int, officer_id: int, tar
     row = _new_row(loan, officer_id=officer_id, target_cents=target_cents, deadline=deadline, assigned_on=assigned_on)
     session.add(row)
     session.flush()
+    method_summary.refresh_loans(session, [row.loan_id])  # days to a first recovery count from it
     record(session, actor=actor, action="assignment.create", entity="assignment", entity_id=row.id,
            after=_snapshot(row))
     return row
@@ -153,6 +155,7 @@ def create_many(session: Session, *, actor: Actor, rows: Sequence[NewAssignment]
                         assigned_on=today) for loan, row in zip(loans, rows)]
     session.add_all(created)
     session.flush()
+    method_summary.refresh_loans(session, [row.loan_id for row in created])
     record(session, actor=actor, action="assignment.create_many", entity="assignment",
            entity_id=f"{created[0].id}-{created[-1].id}",
            after={"count": len(created), "assigned_on": today,
@@ -196,6 +199,7 @@ def reassign(session: Session, *, actor: Actor, assignment_id: int, officer_id: 
                      previous_assignment_id=old.id)
     session.add(new)
     session.flush()
+    method_summary.refresh_loans(session, [new.loan_id])
     record(session, actor=actor, action="assignment.reassign", entity="assignment", entity_id=new.id,
            before={"previous": before}, after={"previous": _snapshot(old), "new": _snapshot(new)})
     return new

@@ -15,14 +15,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Date, Integer, cast, func, literal, literal_column, or_, select, true
+from sqlalchemy import Date, Integer, case, cast, func, literal, literal_column, or_, select, true
 from sqlalchemy.orm import Session
 
 from data.aggregates import segment_expr
 from data.frames import frame as to_frame
 from data.models import (Assignment, Borrower, CollectionAction, Cooperative, LegalCase, Loan, LoanMonth,
-                         RecoveryMonth, Village)
+                         MethodMonth, MethodPeriod, MethodPeriodDays, MethodRecoveryDays, RecoveryMonth, Setting,
+                         Village)
 from data.recoveries import whole_months
+from data import versions
 from data.scoping import scoped
 from data.settings import get as get_settings
 from domain import method_figures as mf
@@ -157,10 +159,87 @@ def loans_worked(session: Session, *, scope: Scope, first_day: dt.date, last_day
                                               "cost_cents", "balance_worked_cents")})
 
 
+#: the tables behind either path of method_groups (the store keys a cached result by all of them)
+GROUP_TABLES = tuple(model.__tablename__ for model in (
+    CollectionAction, Loan, LoanMonth, Assignment, Cooperative, Setting, MethodMonth, MethodRecoveryDays,
+    MethodPeriod, MethodPeriodDays))
+
+
 def method_groups(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date,
                   segment: str | None = None) -> mf.MethodGroups:
-    """Every figure of the methods page (domain.method_figures.groups of loans_worked), small enough to cache."""
+    """Every figure of the methods page (domain.method_figures.groups of loans_worked), small enough to cache.
+
+    A period of whole months seen by the whole union or one cooperative reads the methods summary
+    (data.method_summary: rows bounded by months, not loans); an officer (whose figures count only their own
+    actions), several cooperatives or a partial month read the actions through loans_worked.
+    """
+    versions.note_read(*GROUP_TABLES)
+    months = whole_months(first_day, last_day)
+    if (months == (month_start(first_day), month_start(last_day)) and scope.officer_id is None
+            and (scope.cooperative_ids is None or len(scope.cooperative_ids) == 1)):
+        return _summary_groups(session, scope=scope, first_month=months[0], last_month=months[1], segment=segment)
     return mf.groups(loans_worked(session, scope=scope, first_day=first_day, last_day=last_day, segment=segment))
+
+
+SUMMARY_COLUMNS = ["cooperative_id", "segment", "method", "loans_worked", "balance_worked_cents", "actions",
+                   "recovered_cents", "cost_cents", "loans_recovered"]
+
+
+def _summary_groups(session: Session, *, scope: Scope, first_month: dt.date, last_month: dt.date,
+                    segment: str | None) -> mf.MethodGroups:
+    """method_groups from the methods summary (data.method_summary): the default period's own rows
+    (method_period, method_period_days) when it is that period, else method_month and method_recovery_days,
+    where each chain counts in its first month of the period (its previous month with an action, or with a
+    recovery, before the period)."""
+    union = scope.cooperative_ids is None
+    names = dict(session.execute(select(Cooperative.id, Cooperative.name)).all())
+    period = MethodPeriod
+    stmt = (select(period.cooperative_id, period.segment, period.method, period.loans, period.balance_cents,
+                   period.actions, period.recovered_cents, period.cost_cents, period.loans_recovered)
+            .where(period.first_month == first_month, period.last_month == last_month))
+    if segment:
+        stmt = stmt.where(period.segment == segment)
+    sums = to_frame(session, scoped(stmt, scope, cooperative_col=period.cooperative_id), SUMMARY_COLUMNS)
+    if not sums.empty:
+        days = MethodPeriodDays
+        viewer = 0 if union else next(iter(scope.cooperative_ids))
+        histogram = to_frame(session, select(days.method, days.days, days.loans).where(
+            days.first_month == first_month, days.last_month == last_month, days.cooperative_id == viewer,
+            days.segment == (segment or "*")), ["method", "days", "loans"])
+        return mf.summary_groups(_as_ints(sums), histogram.astype({"loans": "int64"}), names, every_cooperative=union)
+    sums, days = MethodMonth, MethodRecoveryDays
+    first_in = or_(sums.prev_month.is_(None), sums.prev_month < first_month)
+    keys = (sums.cooperative_id, sums.segment, sums.method)
+    stmt = (select(*keys, func.sum(case((first_in, sums.loans), else_=0)),
+                   func.sum(case((first_in, sums.balance_cents), else_=0)), func.sum(sums.actions),
+                   func.sum(sums.recovered_cents), func.sum(sums.cost_cents))
+            .where(sums.month.between(first_month, last_month)).group_by(*keys))
+    day_keys = (days.cooperative_id, days.segment, days.method, days.days)
+    day_stmt = (select(*day_keys, func.sum(days.loans))
+                .where(days.month.between(first_month, last_month),
+                       or_(days.prev_recovery_month.is_(None), days.prev_recovery_month < first_month))
+                .group_by(*day_keys))
+    if segment:
+        stmt, day_stmt = stmt.where(sums.segment == segment), day_stmt.where(days.segment == segment)
+    stmt = scoped(stmt, scope, cooperative_col=sums.cooperative_id)
+    day_stmt = scoped(day_stmt, scope, cooperative_col=days.cooperative_id)
+    frame = to_frame(session, stmt, SUMMARY_COLUMNS[:-1])
+    counted = to_frame(session, day_stmt, ["cooperative_id", "segment", "method", "days", "loans"])
+    counted = counted.astype({"cooperative_id": "int64", "loans": "int64"})
+    recovered = counted.groupby(["cooperative_id", "segment", "method"], as_index=False)["loans"].sum()
+    frame = _as_ints(frame.astype({"cooperative_id": "int64"}).merge(
+        recovered.rename(columns={"loans": "loans_recovered"}), on=["cooperative_id", "segment", "method"],
+        how="left"))
+    # the medians: a method's first recoveries in every cooperative seen; every method together: the loans once
+    total_coop = (counted.cooperative_id == 0) if union else (counted.cooperative_id != 0)
+    seen = counted[(counted.method != mf.ALL_METHODS) | total_coop]
+    histogram = seen.groupby(["method", "days"], as_index=False, dropna=False)["loans"].sum()
+    return mf.summary_groups(frame, histogram, names, every_cooperative=union)
+
+
+def _as_ints(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.assign(loans_recovered=frame["loans_recovered"].fillna(0))
+    return frame.astype({c: "int64" for c in SUMMARY_COLUMNS if c not in ("segment", "method")})
 
 
 def method_figures(session: Session, *, scope: Scope, first_day: dt.date, last_day: dt.date,

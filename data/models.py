@@ -130,7 +130,8 @@ class Assignment(Base):
                       Index("ix_assignment_officer_status", "officer_id", "outcome", "deadline", "closed_on",
                             "cooperative_id", "target_cents", "recovered_cents"),
                       Index("ix_assignment_deadline_status", "deadline", "outcome", "closed_on", "officer_id",
-                            "cooperative_id"))
+                            "cooperative_id"),
+                      Index("ix_assignment_loan_assigned", "loan_id", "assigned_on"))
     id: Mapped[IntPK]
     source_id: Mapped[str | None] = mapped_column(String(40), nullable=True, unique=True, index=True)  # the import's id
     loan_id: Mapped[int] = fk("loan.id")
@@ -546,3 +547,115 @@ class TableVersion(Base):
     __tablename__ = "table_version"
     name: Mapped[str] = mapped_column(String(63), primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+class MethodLoanMonth(Base):
+    """One row per loan x method x cooperative x month with actions: the facts of that month's first action.
+
+    ``method`` '*' stands for every method together and ``cooperative_id`` 0 for every cooperative together
+    (only with '*'), so the KPI totals count each loan once. ``prev_month`` is the chain's previous month with
+    an action (None: none), ``prev_recovery_month`` its previous month with a recovery; a period of whole months
+    [a, b] works the chain once, in the row with a <= month <= b and prev_month < a (or None). ``balance_cents`` is
+    the balance worked from the month's first action (data.methods docstring), ``days`` the days from the
+    assignment in force to the month's first recovery (None: no recovery or no assignment). The base of
+    method_month and method_recovery_days (data/method_summary.py); read by nothing else.
+    """
+
+    __tablename__ = "method_loan_month"
+    __table_args__ = (Index("ix_method_loan_month_group", "method", "cooperative_id", "month"),)
+    loan_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    method: Mapped[str] = mapped_column(String(20), primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[Month] = mapped_column(primary_key=True)
+    segment: Mapped[str] = mapped_column(String(3))
+    prev_month: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    prev_recovery_month: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    actions: Mapped[int] = mapped_column(Integer)
+    recovered_cents: Mapped[Cents]
+    cost_cents: Mapped[Cents]
+    balance_cents: Mapped[Cents]
+    recovering: Mapped[int] = mapped_column(SmallInteger)  # 1: a recovery this month
+    days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    fallback: Mapped[int] = mapped_column(SmallInteger)  # 1: no balance the month before, the latest one is used
+
+
+class MethodMonth(Base):
+    """method_loan_month summed by cooperative x segment x method x month x previous month: loans, balance
+    worked, actions, recovered, cost. Bounded by cooperatives x methods x months squared, not loans; the methods
+    page's sums of any whole-month period read it (data.methods.method_groups)."""
+
+    __tablename__ = "method_month"
+    __table_args__ = (Index("ix_method_month_month", "month"),
+                      Index("ix_method_month_cooperative_month", "cooperative_id", "month"))
+    id: Mapped[IntPK]
+    cooperative_id: Mapped[int] = mapped_column(Integer)
+    segment: Mapped[str] = mapped_column(String(3))
+    method: Mapped[str] = mapped_column(String(20))
+    month: Mapped[Month]
+    prev_month: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    loans: Mapped[int] = mapped_column(Integer)
+    balance_cents: Mapped[Cents]
+    actions: Mapped[int] = mapped_column(Integer)
+    recovered_cents: Mapped[Cents]
+    cost_cents: Mapped[Cents]
+
+
+class MethodRecoveryDays(Base):
+    """The months with a recovery of method_loan_month counted by cooperative x segment x method x month x
+    previous recovery month x days to first recovery: the loans recovered and the median days of any
+    whole-month period, exactly, from a histogram."""
+
+    __tablename__ = "method_recovery_days"
+    __table_args__ = (Index("ix_method_recovery_days_month", "month"),
+                      Index("ix_method_recovery_days_cooperative_month", "cooperative_id", "month"))
+    id: Mapped[IntPK]
+    cooperative_id: Mapped[int] = mapped_column(Integer)
+    segment: Mapped[str] = mapped_column(String(3))
+    method: Mapped[str] = mapped_column(String(20))
+    month: Mapped[Month]
+    prev_recovery_month: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    loans: Mapped[int] = mapped_column(Integer)
+
+
+class MethodPeriod(Base):
+    """The methods page's default period (the first to the last month on the tape): its sums by cooperative x
+    segment x method, method '*' being every method together (cooperative 0: each loan once in the union).
+
+    Why: the sums of method_month grow with months squared and its histogram of days with months squared x
+    days (341,520 rows at 1,000,000 loans); the default view then read 85,000 of them. These rows are bounded
+    by cooperatives x methods. Rebuilt with the summary, updated by each loan's change (data.method_summary).
+    """
+
+    __tablename__ = "method_period"
+    __table_args__ = (Index("ix_method_period_period", "first_month", "last_month", "cooperative_id"),)
+    id: Mapped[IntPK]
+    first_month: Mapped[Month]
+    last_month: Mapped[Month]
+    cooperative_id: Mapped[int] = mapped_column(Integer)
+    segment: Mapped[str] = mapped_column(String(3))
+    method: Mapped[str] = mapped_column(String(20))
+    loans: Mapped[int] = mapped_column(Integer)
+    balance_cents: Mapped[Cents]
+    actions: Mapped[int] = mapped_column(Integer)
+    recovered_cents: Mapped[Cents]
+    cost_cents: Mapped[Cents]
+    loans_recovered: Mapped[int] = mapped_column(Integer)
+
+
+class MethodPeriodDays(Base):
+    """The default period's first recoveries counted by days to first recovery, per viewer: cooperative 0 is
+    the whole union (a method's rows summed over cooperatives, '*' the loans once), segment '*' both segments.
+    The medians of the default view read at most methods x days of these rows."""
+
+    __tablename__ = "method_period_days"
+    __table_args__ = (Index("ix_method_period_days_period", "first_month", "last_month", "cooperative_id",
+                            "segment"),)
+    id: Mapped[IntPK]
+    first_month: Mapped[Month]
+    last_month: Mapped[Month]
+    cooperative_id: Mapped[int] = mapped_column(Integer)
+    segment: Mapped[str] = mapped_column(String(3))
+    method: Mapped[str] = mapped_column(String(20))
+    days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    loans: Mapped[int] = mapped_column(Integer)

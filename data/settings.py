@@ -6,7 +6,7 @@ import dataclasses
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data import aggregates, summaries
+from data import aggregates, method_summary, summaries
 from data.audit import record
 from data.errors import ValidationError, require_role
 from data.models import Setting
@@ -39,6 +39,7 @@ def seed(session: Session, settings: Settings) -> None:
                                                                  settings.evergreen_window_days):
         session.flush()
         summaries.rebuild_loan_summaries(session, settings)
+        method_summary.rebuild(session)
 
 
 def update(session: Session, *, actor: Actor, changes: dict[str, str]) -> Settings:

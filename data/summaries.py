@@ -18,6 +18,8 @@ stale, and a test proving it equals the figure computed from the raw rows (tests
 * ``evergreen_pair`` -- a loan issued within the evergreening window of an overdue closing of an earlier loan
   of the same borrower. Depends on loan (borrower, issue date), loan_history (last month and its days past
   due) and the window setting: rebuilt whole at the same moments, and when the window changes.
+* the methods page's summary (``method_loan_month`` and the sums over it) lives in data/method_summary.py: the
+  action and assignment writers refresh the loans they write, data.aggregates rebuilds it with the tape.
 """
 from __future__ import annotations
 

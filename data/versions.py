@@ -56,6 +56,15 @@ def mark_written(session: Session, *names: str) -> None:
     session.connection().info.setdefault(WRITTEN, set()).update(names)
 
 
+def note_read(*names: str) -> None:
+    """Count these tables as read by the read being recorded (none: nothing happens). For a read whose path
+    depends on its arguments (a summary or the raw rows): its cached results are then keyed by the tables of
+    every path, whichever one its first call took."""
+    reading = _reading.get()
+    if reading is not None:
+        reading.update(names)
+
+
 @contextmanager
 def recording_reads() -> Iterator[set[str]]:
     """Collect, in the set yielded, the tables of every statement this thread executes meanwhile."""

@@ -118,15 +118,19 @@ def median_days_by(per_loan: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return grouped.rename(columns={"days": "median_days"})
 
 
-def with_rates(sums: pd.DataFrame, per_loan: pd.DataFrame | None = None, *, keys: list[str]) -> pd.DataFrame:
-    """Add net, recovery rate, share with recovery and median days to the SQL sums, row by row."""
+def with_rates(sums: pd.DataFrame, per_loan: pd.DataFrame | None = None, *, keys: list[str],
+               medians: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Add net, recovery rate, share with recovery and median days to the SQL sums, row by row (the medians
+    from the per-loan first recoveries, or given: ``keys`` + ``median_days``)."""
     out = sums.copy()
     for column in SUM_COLUMNS:
         out[column] = out[column].fillna(0).astype("int64") if column in out else 0
     out["net_cents"] = [net_recovery(r, c) for r, c in zip(out.recovered_cents, out.cost_cents)]
     out["recovery_rate"] = [recovery_rate(r, b) for r, b in zip(out.recovered_cents, out.balance_worked_cents)]
     out["recovery_share"] = [share_with_recovery(r, w) for r, w in zip(out.loans_recovered, out.loans_worked)]
-    if per_loan is not None:
+    if medians is not None:
+        out = out.merge(medians, on=keys, how="left")
+    elif per_loan is not None:
         medians = median_days_by(per_loan, keys)
         out = out.merge(medians, on=keys, how="left") if keys else out.assign(
             median_days=median_days(days_to_first_recovery(per_loan)))
@@ -134,9 +138,11 @@ def with_rates(sums: pd.DataFrame, per_loan: pd.DataFrame | None = None, *, keys
     return out
 
 
-def method_table(sums: pd.DataFrame, per_loan: pd.DataFrame) -> pd.DataFrame:
-    """One row per method in the directive's order, methods with no action shown with zeros."""
-    table = with_rates(sums, per_loan, keys=["method"]).set_index("method")
+def method_table(sums: pd.DataFrame, per_loan: pd.DataFrame | None,
+                 medians: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per method in the directive's order, methods with no action shown with zeros (medians from the
+    per-loan first recoveries, or given per method)."""
+    table = with_rates(sums, per_loan, keys=["method"], medians=medians).set_index("method")
     table = table.reindex(list(METHODS))
     for column in (*SUM_COLUMNS, "net_cents"):
         table[column] = table[column].fillna(0).astype("int64")
@@ -205,3 +211,60 @@ def groups(worked: pd.DataFrame) -> MethodGroups:
                         table=method_table(sums_by(worked, "method"), first_recoveries(worked, "method")),
                         by_cooperative=sums_by(worked, "cooperative"), by_segment=sums_by(worked, "segment"))
 
+
+
+# --- the same figures from the methods summary (data.method_summary) ----------------------------------------
+#: the method of the summary rows for every method together (data.method_summary.ALL_METHODS)
+ALL_METHODS = "*"
+
+
+def histogram_median(days: pd.Series, counts: pd.Series) -> float | None:
+    """The median of a multiset given as values and their counts (None when empty): the middle value, or the
+    mean of the two middle ones -- what median_days gives for the same values listed one by one."""
+    frame = pd.DataFrame({"days": pd.to_numeric(days, errors="coerce").to_numpy(),
+                          "count": pd.to_numeric(counts).to_numpy()}).dropna(subset=["days"])
+    frame = frame[frame["count"] > 0].groupby("days", sort=True)["count"].sum()
+    total = int(frame.sum()) if not frame.empty else 0
+    if total == 0:
+        return None
+    ends = frame.cumsum().to_numpy()
+    values = frame.index.to_numpy()
+
+    def at(position: int) -> float:  # the value at a 0-based position of the sorted multiset
+        return float(values[int((ends > position).argmax())])
+
+    return (at((total - 1) // 2) + at(total // 2)) / 2
+
+
+def _summed(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    if rows.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object" if c in keys else "int64") for c in [*keys, *SUM_COLUMNS]})
+    grouped = rows.groupby(keys, as_index=False, sort=True)[list(SUM_COLUMNS)].sum()
+    return grouped[[*keys, *SUM_COLUMNS]].astype({c: "int64" for c in SUM_COLUMNS})
+
+
+def summary_groups(sums: pd.DataFrame, histogram: pd.DataFrame, names: dict[int, str], *,
+                   every_cooperative: bool) -> MethodGroups:
+    """MethodGroups from the methods summary's rows of a period (data.methods.method_groups).
+
+    ``sums``: cooperative_id, segment, method, loans_worked, balance_worked_cents, actions, recovered_cents,
+    cost_cents, loans_recovered -- each chain counted once, in its first month in the period; method '*' rows are
+    every method together, their cooperative 0 rows every cooperative together (used when ``every_cooperative``:
+    the viewer sees the whole union). ``histogram``: method ('*': every method), days (None: never assigned),
+    loans -- the first recoveries in the period the viewer sees, for the medians.
+    """
+    rows = sums.assign(loans_recovered=sums["loans_recovered"].fillna(0).astype("int64"))
+    total_coop = (rows.cooperative_id == 0) if every_cooperative else (rows.cooperative_id != 0)
+    per_method = rows[rows.method != ALL_METHODS].assign(cooperative=lambda f: f.cooperative_id.map(names))
+    total_rows = rows[(rows.method == ALL_METHODS) & total_coop]
+    method_days = histogram[histogram.method != ALL_METHODS]
+    total_days = histogram[histogram.method == ALL_METHODS]
+    medians = pd.DataFrame([{"method": method, "median_days": histogram_median(group["days"], group["loans"])}
+                            for method, group in method_days.groupby("method")], columns=["method", "median_days"])
+    medians["median_days"] = medians["median_days"].astype("float64")
+    totals_row = {c: int(total_rows[c].sum()) for c in SUM_COLUMNS}
+    return MethodGroups(totals=MethodTotals(**totals_row, median_days=histogram_median(total_days["days"],
+                                                                                       total_days["loans"])),
+                        table=method_table(_summed(per_method, ["method"]), None, medians=medians),
+                        by_cooperative=_summed(per_method, ["method", "cooperative_id", "cooperative"]),
+                        by_segment=_summed(per_method, ["method", "segment"]))

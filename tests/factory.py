@@ -7,6 +7,7 @@ import itertools
 from sqlalchemy.orm import Session
 
 from data.audit import now
+from data import method_summary
 from data.summaries import refresh_recovered, refresh_recovery_months
 from data.models import (AppUser, Assignment, Borrower, CollectionAction, Cooperative, Loan, LoanMonth, Officer,
                          Village)
@@ -58,6 +59,8 @@ def month_row(s: Session, ln: Loan, month: dt.date, balance: int, loan_class: st
     row = LoanMonth(loan_id=ln.id, month=month, cooperative_id=ln.cooperative_id, outstanding_cents=balance,
                     overdue_cents=overdue, days_past_due=dpd, loan_class=loan_class)
     s.add(row)
+    s.flush()
+    method_summary.refresh_loans(s, [ln.id])  # the balances worked: a tape import rebuilds the summary
     return row
 
 
@@ -69,6 +72,7 @@ def assignment(s: Session, ln: Loan, off: Officer, assigned: dt.date, target: in
                      previous_assignment_id=previous.id if previous else None)
     s.add(row)
     s.flush()
+    method_summary.refresh_loans(s, [ln.id])  # as every writer of assignments does
     return row
 
 
@@ -83,6 +87,7 @@ def action(s: Session, ln: Loan, off: Officer, day: dt.date, recovered: int, met
     s.flush()
     refresh_recovered(s, assignment_ids=[row.assignment_id])  # as every writer of actions does
     refresh_recovery_months(s, [day])
+    method_summary.refresh_loans(s, [ln.id])
     return row
 
 

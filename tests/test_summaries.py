@@ -12,14 +12,17 @@ from collections import Counter, defaultdict
 
 from sqlalchemy import select
 
-from data import actions, recoveries, settings as settings_store
+import pandas as pd
+
+from data import actions, method_summary, methods, recoveries, settings as settings_store
 from data.db import session_factory, transaction
 from data.importer import system_actor
 from data.importer.batches import withdraw
 from data.importer.records import import_records
 from data.importer.tape import import_tape
-from data.models import (Assignment, CollectionAction, EvergreenPair, ImportBatch, Loan, LoanMonth, RecoveryMonth,
-                         VintageCell)
+from data.models import (Assignment, CollectionAction, Cooperative, EvergreenPair, ImportBatch, Loan, LoanMonth,
+                         MethodPeriod, MethodPeriodDays, RecoveryMonth, VintageCell)
+from domain import method_figures as mf
 from data.settings import get as get_settings
 from domain.classes import NPL_CLASSES
 from domain.months import month_end
@@ -119,6 +122,46 @@ def check_summaries(engine) -> None:
         assert cells == raw_vintages(s)
         assert {tuple(row) for row in s.execute(select(EvergreenPair.new_loan_id, EvergreenPair.old_loan_id,
                                                        EvergreenPair.old_last_month))} == raw_pairs(s)
+    check_method_summary(engine)
+
+
+def _period_rows(s) -> tuple[Counter, Counter]:
+    sums, days = Counter(), Counter()
+    for r in s.scalars(select(MethodPeriod)):
+        key = (r.first_month, r.last_month, r.cooperative_id, r.segment, r.method)
+        for column in method_summary.PERIOD_SUMS:
+            sums[key + (column,)] += getattr(r, column)
+    for r in s.scalars(select(MethodPeriodDays)):
+        days[(r.first_month, r.last_month, r.cooperative_id, r.segment, r.method, r.days)] += r.loans
+    return {k: v for k, v in sums.items() if v}, {k: v for k, v in days.items() if v}
+
+
+def check_method_summary(engine) -> None:
+    """The methods page's figures from the summary (data.method_summary) equal those worked from the actions
+    (data.methods.loans_worked, whose figures tests/test_methods_data.py checks by hand) for every period of
+    whole months, the whole union and each cooperative, every segment."""
+    with session_factory(engine)() as s:  # the default period's rows, kept by each write, equal a rebuild's
+        kept = _period_rows(s)
+        method_summary.rebuild_period(s)
+        assert _period_rows(s) == kept
+        if s.scalar(select(CollectionAction.id).limit(1)) is not None and s.scalar(select(LoanMonth.month).limit(1)):
+            assert kept[0], "the default period has rows"
+        s.rollback()
+    with session_factory(engine)() as s:
+        months = sorted({a.replace(day=1) for a in s.scalars(select(CollectionAction.action_date))}
+                        | set(s.scalars(select(LoanMonth.month).distinct())))
+        scopes = [Scope.union()] + [Scope.cooperative(c) for c in s.scalars(select(Cooperative.id))]
+        for first, last in [(a, b) for a in months for b in months if a <= b]:
+            for scope in scopes:
+                for segment in (None, OLD, NEW):
+                    period = dict(scope=scope, first_day=first, last_day=month_end(last), segment=segment)
+                    got = methods.method_groups(s, **period)
+                    want = mf.groups(methods.loans_worked(s, **period))
+                    assert got.totals == want.totals, (period, got.totals, want.totals)
+                    for name in ("table", "by_cooperative", "by_segment"):
+                        pd.testing.assert_frame_equal(getattr(got, name).reset_index(drop=True),
+                                                      getattr(want, name).reset_index(drop=True),
+                                                      check_dtype=False, obj=f"{name} {period}")
 
 
 def _import(engine, kind: str, text: str) -> None:
@@ -195,6 +238,12 @@ def test_summaries_equal_the_raw_figures_through_writes_imports_and_a_withdrawal
     _tape(engine, september.replace("K3,C01,E1,Borrower B1,B1,2026-09-10", "K3,C01,E2,Borrower B1,B1,2026-09-25")
           .replace("100,substandard", "200,doubtful"), sep)
     check_summaries(engine)
+    # and once more with K2 (worked by actions) issued before the cutoff: its actions move to the old segment
+    _tape(engine, september.replace("K3,C01,E1,Borrower B1,B1,2026-09-10", "K3,C01,E2,Borrower B1,B1,2026-09-25")
+          .replace("100,substandard", "200,doubtful").replace("B2,2025-08-20", "B2,2025-05-20"), sep)
+    check_summaries(engine)
+    with session_factory(engine)() as s:
+        assert s.scalar(select(Loan.issue_date).where(Loan.contract_no == "K2")) == dt.date(2025, 5, 20)
 
     # October, with a new loan K4 of borrower B2, then withdrawn: K4 goes, the summaries follow
     _tape(engine, TAPE + _tape_line("K2", "B2", "2025-08-20", "3000.00", "2026-10", "2300.00", 130, "doubtful")
@@ -241,3 +290,14 @@ def test_a_disposal_books_its_proceeds_to_the_assignment(engine):
     with session_factory(engine)() as s:
         assert s.get(Assignment, ids[1]).recovered_cents == 12_345
         assert raw_recovered(s) == {a.id: a.recovered_cents for a in s.scalars(select(Assignment))}
+
+
+def test_the_method_figures_are_cached_under_the_tables_of_both_paths(engine):
+    """method_groups reads the summary or the actions depending on its arguments; whichever its first call took,
+    the store keys its results by the tables of both (data.versions.note_read), so no write is missed."""
+    from data import versions
+
+    with versions.recording_reads() as tables, session_factory(engine)() as s:
+        methods.method_groups(s, scope=Scope.union(), first_day=dt.date(2026, 8, 1), last_day=dt.date(2026, 8, 31))
+    assert {"collection_action", "assignment", "loan_month", "method_month", "method_recovery_days",
+            "method_period", "method_period_days"} <= tables

@@ -22,6 +22,7 @@ from data.importer.problems import Problems, shown
 from data.importer.rows import AS_WRITTEN
 from data.models import (Assignment, CollectionAction, Cooperative, ForeclosedAsset, LegalCase, Loan, Officer,
                          Village)
+from data import method_summary
 from data.summaries import action_days, refresh_recovered, refresh_recovery_months
 from domain.reference_rules import code_problem
 from domain.scope import Actor
@@ -249,6 +250,7 @@ def write_assignments(ctx: Context, rows: list[dict]) -> dict[str, int]:
 
     counts = _upsert_by_id(ctx, Assignment, rows, fields)
     refresh_recovered(ctx.session, loan_ids=[v["loan_id"] for v in rows])  # a new one may cover no action yet
+    method_summary.refresh_loans(ctx.session, [v["loan_id"] for v in rows])  # days from the assignment in force
     return counts
 
 
@@ -300,6 +302,7 @@ def write_actions(ctx: Context, rows: list[dict]) -> dict[str, int]:
     # an action imported again may have moved to another assignment, always of the same loan (_same_loan)
     refresh_recovered(ctx.session, loan_ids=[v["loan_id"] for v in rows])
     refresh_recovery_months(ctx.session, days_before + [v["action_date"] for v in rows])
+    method_summary.refresh_loans(ctx.session, [v["loan_id"] for v in rows])
     return counts
 
 

@@ -1,7 +1,7 @@
 """covering indexes for the reads that grew with the book: a month's NPLs by balance, officer figures by status
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-11-30 18:00:00
 
 Why: the overview's largest NPLs (data.portfolio.largest_npls) and the officers page's NPLs with no named
@@ -20,7 +20,7 @@ action_date) without visiting the actions.
 from alembic import op
 
 revision = '0017'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
