@@ -27,6 +27,16 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+def own_peak_rss_kib() -> int:
+    """This process's peak resident memory since its exec (Linux VmHWM). Not ru_maxrss: Linux carries a parent's
+    high-water mark into the child it forks, so a child of the benchmark process (which built the tape in memory)
+    reported the parent's peak, not its own."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def build(url: str, rows: int, path: Path) -> str:
     """Write the tape to ``path`` unless it is there already; returns its month (YYYY-MM-DD)."""
     from bench.import_bench import build_tape
@@ -67,7 +77,7 @@ def child(url: str, path: Path, month: str, rebuild: bool) -> dict:
         raise SystemExit(f"the benchmark tape has errors:\n{result.errors.head(20)}")
     usage = resource.getrusage(resource.RUSAGE_SELF)
     out.update(rows=result.rows, rows_per_s=round(result.rows / out["import_s"]), counts=result.counts,
-               peak_rss_mb=round(usage.ru_maxrss / 1024), cpu_s=round(usage.ru_utime + usage.ru_stime, 1))
+               peak_rss_mb=round(own_peak_rss_kib() / 1024), cpu_s=round(usage.ru_utime + usage.ru_stime, 1))
     if rebuild:
         from data.aggregates import rebuild_month
 

@@ -38,3 +38,19 @@ def test_benchmark_and_explain_smoke_run(tmp_path, monkeypatch):
     finally:
         st.cache_data.clear()
         st.cache_resource.clear()
+
+
+def test_the_tape_child_reports_its_own_peak_memory_not_its_parents():
+    """Linux carries a parent's ru_maxrss into a forked child, so the importing child reported the benchmark's own
+    peak (it builds the tape in memory); VmHWM is the child's alone."""
+    import subprocess
+    import sys
+
+    from tests.apptest_support import ROOT
+
+    held = bytearray(300 * 1024 * 1024)
+    held[::4096] = b"\1" * len(held[::4096])  # touch every page: resident
+    code = "import sys; sys.path.insert(0, 'bench'); import tape_import; print(tape_import.own_peak_rss_kib())"
+    child_kib = int(subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True,
+                                   text=True).stdout.strip())
+    assert child_kib < 200 * 1024 < len(held) // 1024
