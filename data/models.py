@@ -513,10 +513,14 @@ class EvergreenPair(Base):
     """
 
     __tablename__ = "evergreen_pair"
-    __table_args__ = (Index("ix_evergreen_pair_old_loan_id", "old_loan_id"),)
+    __table_args__ = (Index("ix_evergreen_pair_old_loan_id", "old_loan_id"),
+                      Index("ix_evergreen_pair_issue_date", "new_issue_date", "old_last_month"))
     new_loan_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     old_loan_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     old_last_month: Mapped[Month]
+    #: the new loan's issue date (a copy of loan.issue_date, rewritten with the pairs): a period's pairs are
+    #: found from the pairs alone, without reading the loans of the period (migration 0018)
+    new_issue_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
 
 class RecoveryMonth(Base):

@@ -144,11 +144,12 @@ def rebuild_vintages(session: Session, settings: Settings | None = None) -> None
 
 # --- evergreening pairs -----------------------------------------------------------------------------------------
 def evergreen_pair_select(window_days: int):
-    """The raw pairs: (new loan, old loan, old loan's last month) per domain.warning_rules.evergreen_rules,
+    """The raw pairs: (new loan, old loan, old loan's last month, new loan's issue date) per
+    domain.warning_rules.evergreen_rules,
     for every view month (a read keeps old_last_month < its month)."""
     old = aliased(Loan)
     gap = days_between(Loan.issue_date, month_end_of(LoanHistory.last_month))
-    return (select(Loan.id, old.id, LoanHistory.last_month)
+    return (select(Loan.id, old.id, LoanHistory.last_month, Loan.issue_date)
             .select_from(LoanHistory)
             .join(old, old.id == LoanHistory.loan_id)
             .join(Loan, and_(Loan.borrower_id == old.borrower_id, Loan.id != old.id,
@@ -161,7 +162,8 @@ def rebuild_evergreen_pairs(session: Session, settings: Settings | None = None) 
     settings = settings or _settings(session)
     session.execute(delete(EvergreenPair))
     session.execute(insert(EvergreenPair).from_select(
-        ["new_loan_id", "old_loan_id", "old_last_month"], evergreen_pair_select(settings.evergreen_window_days)))
+        ["new_loan_id", "old_loan_id", "old_last_month", "new_issue_date"],
+        evergreen_pair_select(settings.evergreen_window_days)))
 
 
 def rebuild_loan_summaries(session: Session, settings: Settings | None = None) -> None:

@@ -219,13 +219,14 @@ def _evergreening(session: Session, *, scope: Scope, first: dt.date, month: dt.d
     # pairs), and only then their names and balances: joining first looked up every loan of the period
     # (each branch carries the period itself, so the outer query filters no loan and a planner cannot choose
     # to read every loan of the period and hash-join the suspects to them, as PostgreSQL did)
-    paired = aliased(Loan)
-    # (a refinance link is a loan id, always > 0: written as a range so SQLite reads it from its index)
+    # (a refinance link is a loan id, always > 0: written as a range so SQLite reads it from its index; the window
+    # pairs carry their new loan's issue date, so the period's pairs come from the pairs' own index)
     suspects = union(select(Loan.id.label("id")).where(_issue_date_not_indexed(session).between(first, month_end(month)),
                                                        Loan.refinances_loan_id > 0),
                      select(Loan.id.label("id")).where(issued, interest),
-                     select(pairs.c.new_id.label("id")).join(paired, paired.id == pairs.c.new_id)
-                     .where(paired.issue_date.between(first, month_end(month)))).subquery()
+                     select(EvergreenPair.new_loan_id.label("id"))
+                     .where(EvergreenPair.new_issue_date.between(first, month_end(month)),
+                            EvergreenPair.old_last_month < month)).subquery()
     stmt = (select(Loan.id.label("loan_id"), Loan.contract_no, Borrower.name.label("borrower"),
                    Cooperative.name.label("cooperative"), Loan.cooperative_id, Officer.name.label("officer"),
                    Loan.officer_id, Loan.issue_date, Loan.principal_cents,

@@ -156,3 +156,46 @@ def _head_revision() -> str:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return ScriptDirectory.from_config(config).get_current_head()
+
+
+def test_revision_0018_fills_the_new_loans_issue_date_of_every_pair(demo_db_url, tmp_path):
+    """Down to 0017 (the column goes) and up again: the pairs get back exactly the dates the application writes."""
+    import shutil
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import select
+
+    from data.db import MIGRATIONS, make_engine, transaction
+    from data.models import EvergreenPair
+
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_db_url.removeprefix("sqlite:///"), path)
+    engine = make_engine(f"sqlite:///{path}")
+    columns = (EvergreenPair.new_loan_id, EvergreenPair.old_loan_id, EvergreenPair.new_issue_date)
+    with transaction(engine) as s:
+        written = set(s.execute(select(*columns)))
+    assert written and all(row.new_issue_date is not None for row in written)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    for step in (command.downgrade, command.upgrade):
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            step(config, "0017" if step is command.downgrade else "head")
+    with transaction(engine) as s:
+        assert set(s.execute(select(*columns))) == written
+    engine.dispose()
+
+
+def test_postgresql_sessions_plan_for_fast_random_reads(engine):
+    """The app's PostgreSQL connections set random_page_cost for SSD or memory (data/db.make_engine): with the
+    default 4 the planner read every loan to join a few thousand evergreening suspects."""
+    from sqlalchemy import text
+
+    from data.db import PG_RANDOM_PAGE_COST
+
+    if engine.dialect.name != "postgresql":
+        assert PG_RANDOM_PAGE_COST == 1.1  # SQLite has no such cost; the PostgreSQL run checks the connection
+        return
+    with engine.connect() as connection:
+        assert float(connection.execute(text("SHOW random_page_cost")).scalar()) == PG_RANDOM_PAGE_COST

@@ -84,7 +84,7 @@ def raw_vintages(s) -> Counter:
     return cells
 
 
-def raw_pairs(s) -> set[tuple[int, int, dt.date]]:
+def raw_pairs(s) -> set[tuple[int, int, dt.date, dt.date]]:
     window = get_settings(s).evergreen_window_days
     months = _months_by_loan(s)
     loans = list(s.scalars(select(Loan)))
@@ -98,7 +98,7 @@ def raw_pairs(s) -> set[tuple[int, int, dt.date]]:
         for new in loans:
             if (new.borrower_id == old.borrower_id and new.id != old.id and old.issue_date <= new.issue_date
                     and abs((new.issue_date - month_end(last)).days) <= window):
-                pairs.add((new.id, old.id, last))
+                pairs.add((new.id, old.id, last, new.issue_date))
     return pairs
 
 
@@ -121,7 +121,8 @@ def check_summaries(engine) -> None:
             cells[key + ("principal",)] += c.principal_cents
         assert cells == raw_vintages(s)
         assert {tuple(row) for row in s.execute(select(EvergreenPair.new_loan_id, EvergreenPair.old_loan_id,
-                                                       EvergreenPair.old_last_month))} == raw_pairs(s)
+                                                       EvergreenPair.old_last_month,
+                                                       EvergreenPair.new_issue_date))} == raw_pairs(s)
     check_method_summary(engine)
 
 

@@ -65,7 +65,13 @@ def upgrade() -> None:
     session = Session(bind=op.get_bind())
     summaries.refresh_recovered(session)
     summaries.refresh_recovery_months(session)
-    summaries.rebuild_loan_summaries(session)
+    settings = summaries._settings(session)
+    summaries.rebuild_vintages(session, settings)
+    # evergreen_pair as this revision has it (0018 adds the new loan's issue date and fills it)
+    pairs = summaries.evergreen_pair_select(settings.evergreen_window_days).subquery()
+    table = sa.table('evergreen_pair', sa.column('new_loan_id'), sa.column('old_loan_id'), sa.column('old_last_month'))
+    session.execute(table.insert().from_select(['new_loan_id', 'old_loan_id', 'old_last_month'],
+                                               sa.select(*list(pairs.c)[:3])))
     session.flush()
 
 
