@@ -24,7 +24,7 @@ CASES = {  # name -> (builder, filename, exit status, text in the output): 1 = r
     "declared_whole_sheet": (files.declared_whole_sheet, "tape.xlsx", 1, "error.import.unknown_officer"),
     "huge_cell": (files.huge_cell, "tape.xlsx", 1, "error.import.expands"),
     "zip_bomb": (files.zip_bomb, "tape.xlsx", 1, "error.import.expands"),
-    "one_character_lines": (files.one_character_lines, "tape.csv", 1, "more problem(s) not listed"),
+    "one_character_lines": (files.one_character_lines, "tape.csv", 1, "more problems not listed"),
     "one_long_line": (files.one_long_line, "tape.csv", 1, "error.import.line_too_long"),
     "renamed_png_csv": (files.renamed_png, "tape.csv", 1, "error.import.corrupt"),
     "renamed_png_xlsx": (files.renamed_png, "tape.xlsx", 1, "error.import.corrupt"),
