@@ -216,7 +216,7 @@ def sign_in(page, url: str, expected: int, cdp) -> tuple[float, float]:
     started = time.perf_counter()
     page.get_by_role("button", name="Sign in").click()
     drawn(page, "today", 0)  # a click on a link while Today still runs can be lost
-    nav_link(page, "overview").click()
+    open_page(page, "overview")
     drawn(page, "overview", expected)
     return time.perf_counter() - started, _main_thread_s(cdp) - busy
 
@@ -232,9 +232,31 @@ def navigate(page, page_key: str, expected: int) -> float:
     link = nav_link(page, page_key)
     link.wait_for(timeout=TIMEOUT_MS)
     started = time.perf_counter()
-    link.click()
+    open_page(page, page_key)
     drawn(page, page_key, expected)
     return time.perf_counter() - started
+
+
+def _path_of(address: str) -> str:
+    """'/overview' of 'http://host:port/overview?cooperative=2' ('/' for the first page, served at the root)."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(address).path.rstrip("/") or "/"
+
+
+def open_page(page, page_key: str, attempts: int = 5) -> None:
+    """Click the page's sidebar link until the address shows it: a click that lands while the app reruns (the
+    sign-in cookie being set, a page still drawing) is lost, and the benchmark then waited forever for a page that
+    was never asked for. The time of a repeated click counts, as it would for a person."""
+    for _ in range(attempts):
+        nav_link(page, page_key).click()
+        try:
+            page.wait_for_url(lambda address: _path_of(address) in (f"/{page_key}", "/" if page_key == "today" else None),
+                              timeout=5_000)
+            return
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError: the click was lost, click again
+            continue
+    raise SystemExit(f"the {page_key} page never opened from its sidebar link")
 
 
 def idle(page) -> None:
