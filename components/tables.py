@@ -95,6 +95,28 @@ def _counts(values: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
 
 
+def number_kinds(frame: pd.DataFrame, *, money_headers: Iterable[str] = (), percent_headers: Iterable[str] = (),
+                 plain: Iterable[str] = ()) -> dict[str, str]:
+    """How each number column of a table is written: 'money', 'percent' (values 0..100), 'whole' (counts) or
+    'decimal'; ``plain`` columns (ids, years) and columns that are not numbers are left out. One classification
+    for both ways a table is shown (``styled`` and ``grid_formats``), so they write the same cells."""
+    money_set, percent_set, plain_set = set(money_headers), set(percent_headers), set(plain)
+    kinds = {}
+    for column in frame.columns:
+        values = frame[column]
+        if column in plain_set or not _counts(values):
+            continue
+        if column in money_set:
+            kinds[column] = "money"
+        elif column in percent_set:
+            kinds[column] = "percent"
+        elif pd.api.types.is_integer_dtype(values) or bool((values.dropna() % 1 == 0).all()):
+            kinds[column] = "whole"
+        else:
+            kinds[column] = "decimal"
+    return kinds
+
+
 def styled(data: pd.DataFrame | Styler, *, money_headers: Iterable[str] = (), symbol: str = "", decimals: int = 2,
            percent_headers: Iterable[str] = (), plain: Iterable[str] = (), lang: str | None = None) -> Styler:
     """A table's numbers as the reader's language writes them, for ``st.dataframe``: money with the symbol where
@@ -103,21 +125,13 @@ def styled(data: pd.DataFrame | Styler, *, money_headers: Iterable[str] = (), sy
     their numbers, so a click on a header still sorts by value (Streamlit shows a Styler's display values and sorts
     on the data). Empty cells are left to the grid's ``placeholder`` (a dash)."""
     styler = data if isinstance(data, Styler) else data.style
-    frame = styler.data
-    money_set, percent_set, plain_set = set(money_headers), set(percent_headers), set(plain)
-    formats: dict[str, Callable[[object], str]] = {}
-    for column in frame.columns:
-        values = frame[column]
-        if column in plain_set or not _counts(values):
-            continue
-        if column in money_set:
-            formats[column] = lambda v: amount(v, symbol, decimals, lang=lang)
-        elif column in percent_set:
-            formats[column] = lambda v: share(float(v) / 100, 1, lang=lang)
-        elif pd.api.types.is_integer_dtype(values) or bool((values.dropna() % 1 == 0).all()):
-            formats[column] = lambda v: number(v, lang=lang)
-        else:
-            formats[column] = lambda v: number(v, 2, lang=lang)
+    writers: dict[str, Callable[[object], str]] = {
+        "money": lambda v: amount(v, symbol, decimals, lang=lang),
+        "percent": lambda v: share(float(v) / 100, 1, lang=lang),
+        "whole": lambda v: number(v, lang=lang),
+        "decimal": lambda v: number(v, 2, lang=lang)}
+    kinds = number_kinds(styler.data, money_headers=money_headers, percent_headers=percent_headers, plain=plain)
+    formats = {column: writers[kind] for column, kind in kinds.items()}
     return styler.format(formats, na_rep=DASH) if formats else styler
 
 
@@ -126,21 +140,9 @@ def grid_formats(frame: pd.DataFrame, *, money_headers: Iterable[str] = (), symb
     """The grid's printf formats giving what ``styled`` writes, for a language whose separators are the grid's
     ('1,234.5'): money with the symbol where the language puts it, percentages (values 0..100) with one decimal,
     whole counts grouped, other numbers with two decimals; ``plain`` columns (ids, years) as they are."""
-    money_set, percent_set, plain_set = set(money_headers), set(percent_headers), set(plain)
-    formats = {}
-    for column in frame.columns:
-        values = frame[column]
-        if column in plain_set or not _counts(values):
-            continue
-        if column in money_set:
-            formats[column] = money_column(symbol, decimals)
-        elif column in percent_set:
-            formats[column] = "%.1f%%"
-        elif pd.api.types.is_integer_dtype(values) or bool((values.dropna() % 1 == 0).all()):
-            formats[column] = "%,.0f"
-        else:
-            formats[column] = "%,.2f"
-    return formats
+    printf = {"money": money_column(symbol, decimals), "percent": "%.1f%%", "whole": "%,.0f", "decimal": "%,.2f"}
+    kinds = number_kinds(frame, money_headers=money_headers, percent_headers=percent_headers, plain=plain)
+    return {column: printf[kind] for column, kind in kinds.items()}
 
 
 def _with_formats(config: dict, formats: dict[str, str]) -> dict:
@@ -173,24 +175,25 @@ def _without_formats(config: dict, headers: set[str]) -> dict:
 def grid(data: pd.DataFrame | Styler, *, money_headers: Iterable[str] = (), symbol: str = "", decimals: int = 2,
          percent_headers: Iterable[str] = (), plain: Iterable[str] = (), column_config: dict | None = None,
          container=None, hide_index: bool = True, **options):
-    """Every table of the app: ``st.dataframe`` of ``styled`` numbers, a dash in every empty cell (``placeholder``),
-    full width. Returns what ``st.dataframe`` returns (the selection when ``on_select`` is given)."""
+    """Every table of the app: ``st.dataframe`` with its numbers written the reader's way, a dash in every empty
+    cell (``placeholder``), full width. Returns what ``st.dataframe`` returns (the selection when ``on_select``).
+
+    Where the grid's own formats already write numbers the language's way (en, zh: '1,234.5') they are used, as a
+    Styler's rendering of every cell costs 20-50 ms a table at each rerun; otherwise (es) a ``styled`` Styler,
+    whose display values the column configs must not override. A frame beyond what a Styler may render keeps
+    plain numbers."""
     frame = data.data if isinstance(data, Styler) else data
-    if frame.size > int(pd.options.styler.render.max_elements):  # beyond what a Styler may render: plain numbers
-        return (container or st).dataframe(frame, hide_index=hide_index, width=options.pop("width", "stretch"),
-                                           column_config=column_config, placeholder=DASH, **options)
-    if not isinstance(data, Styler) and plotly_separators() == ".,":
-        # the grid's own formats already write numbers this language's way (en, zh): no Styler, whose rendering of
-        # every cell costs 20-50 ms a table at each rerun
-        config = _with_formats(column_config or {}, grid_formats(frame, money_headers=money_headers, symbol=symbol,
-                                                                  decimals=decimals, percent_headers=percent_headers,
-                                                                  plain=plain))
-        return (container or st).dataframe(frame, hide_index=hide_index, width=options.pop("width", "stretch"),
-                                           column_config=config, placeholder=DASH, **options)
-    shown = styled(data, money_headers=money_headers, symbol=symbol, decimals=decimals,
-                   percent_headers=percent_headers, plain=plain)
-    formatted = {c for c in shown.data.columns if c not in set(plain) and _counts(shown.data[c])}
-    config = _without_formats(column_config or {}, formatted)
+    config = column_config or {}
+    shown: pd.DataFrame | Styler = frame
+    if frame.size > int(pd.options.styler.render.max_elements):
+        pass
+    elif not isinstance(data, Styler) and plotly_separators() == ".,":
+        config = _with_formats(config, grid_formats(frame, money_headers=money_headers, symbol=symbol,
+                                                    decimals=decimals, percent_headers=percent_headers, plain=plain))
+    else:
+        shown = styled(data, money_headers=money_headers, symbol=symbol, decimals=decimals,
+                       percent_headers=percent_headers, plain=plain)
+        config = _without_formats(config, set(number_kinds(shown.data, plain=plain)))
     return (container or st).dataframe(shown, hide_index=hide_index, width=options.pop("width", "stretch"),
                                        column_config=config, placeholder=DASH, **options)
 
